@@ -1,0 +1,51 @@
+# Two commands for a newcomer: `make reports` and `make test`. Both bootstrap .venv by themselves.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+KERNEL := naravard
+REPORTS ?= reports
+
+.PHONY: help venv test reports notebooks participant lab benchmark clean
+
+help:
+	@echo "make reports     build the 13 municipality reports + index into $(REPORTS)/"
+	@echo "make test        run all tests (unit tests + nbval on every notebook)"
+	@echo "make lab         open JupyterLab on the workbook"
+	@echo "make notebooks   re-execute the reference notebooks in place (refresh committed outputs)"
+	@echo "make participant write participant copies of the exercises (solutions removed) to build/"
+	@echo "make benchmark   time the batch against a naive papermill loop"
+
+# Re-installs only when pyproject.toml changes (the stamp is newer otherwise).
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (naravard)" >/dev/null
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest tests notebooks --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg \
+		--ignore=notebooks/kommunrapport.ipynb -p no:cacheprovider
+
+reports: $(STAMP)
+	$(VENV)/bin/naravard build --out $(REPORTS)
+
+notebooks: $(STAMP)
+	$(PY) -m naravard_lib.refresh
+
+participant: $(STAMP)
+	$(VENV)/bin/naravard participant --out build/participant
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks
+
+benchmark: $(STAMP)
+	$(PY) benchmarks/batch.py
+
+clean:
+	rm -rf $(VENV) $(REPORTS) build

@@ -1,0 +1,434 @@
+"""Split a pool pro rata, recover the population key behind a published split, reproduce it.
+
+The published tables of seed 000 were made by multiplying a pool by each municipality's share
+of the population and rounding every cell to the krona on its own ("per cell"), so a column
+need not add up to its pool. :func:`split_pro_rata` reproduces that, or splits so that the
+cells add up exactly ("largest remainder"). :func:`recover_population_key` works backwards from
+a published split to the integer populations and pools that give every published cell.
+
+All arithmetic on money is exact (integers and :class:`fractions.Fraction`); floats are used
+only to narrow the search in :func:`recover_population_key`, whose answers are then verified
+exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from . import data
+from .errors import RecoveryError
+from .schemas import KOMMUNER
+
+Rounding = Literal["per_cell", "largest_remainder"]
+ROUNDING_POLICIES: tuple[str, ...] = ("per_cell", "largest_remainder")
+
+
+def half_up(numerator: int | Fraction, denominator: int = 1) -> int:
+    """Round ``numerator / denominator`` to the nearest integer, halves upwards (exact).
+
+    >>> half_up(5, 2), half_up(7, 2), half_up(Fraction(-1, 2))
+    (3, 4, 0)
+    """
+    value = Fraction(numerator) / denominator
+    return math.floor(value + Fraction(1, 2))
+
+
+def _as_fraction(value) -> Fraction:
+    if isinstance(value, (int, np.integer)):
+        return Fraction(int(value))
+    return Fraction(str(value)) if isinstance(value, str) else Fraction(float(value))
+
+
+def exact_shares(weights: Mapping | pd.Series) -> pd.Series:
+    """Each weight's exact share of the sum, as :class:`~fractions.Fraction` values."""
+    weights = pd.Series(weights, dtype=object).map(_as_fraction)
+    if (weights < 0).any():
+        raise ValueError("weights must be non-negative")
+    total = sum(weights)
+    if total == 0:
+        raise ValueError("weights must not all be zero")
+    return weights / total
+
+
+def split_pro_rata(
+    pool: int,
+    weights: Mapping | pd.Series,
+    *,
+    set_asides: Mapping[str, int] | None = None,
+    rounding: Rounding = "per_cell",
+) -> pd.Series:
+    """Split ``pool`` kronor in proportion to ``weights``, after taking set-asides off the top.
+
+    Use it to reproduce a published allocation (``rounding="per_cell"``, as the seed tables
+    were made) or to make a split whose cells add up to the pool (``"largest_remainder"``).
+
+    Parameters
+    ----------
+    pool : int
+        Kronor to split, before set-asides.
+    weights : mapping or Series
+        Non-negative weights (e.g. populations) keyed by recipient.
+    set_asides : mapping, optional
+        Amounts taken first (e.g. ``{"Digitalisering": 1_200_000}``).
+    rounding : {"per_cell", "largest_remainder"}
+        ``per_cell`` rounds each exact share half-up on its own, so the cells may miss the
+        pool by a few kronor; ``largest_remainder`` floors every share and gives the kronor
+        left to the largest remainders (ties: the order of ``weights``), so the cells add up.
+
+    Returns
+    -------
+    pandas.Series
+        Integer kronor per recipient, in the order of ``weights``.
+
+    See Also
+    --------
+    recover_population_key : the inverse, from a published split to its weights.
+    """
+    if rounding not in ROUNDING_POLICIES:
+        raise ValueError(f"rounding must be one of {ROUNDING_POLICIES}, got {rounding!r}")
+    distributable = int(pool) - sum(int(v) for v in (set_asides or {}).values())
+    if distributable < 0:
+        raise ValueError(f"set-asides ({int(pool) - distributable:,} kr) exceed the pool ({int(pool):,} kr)")
+    exact = exact_shares(weights) * distributable
+    if rounding == "per_cell":
+        amounts = exact.map(half_up)
+    else:
+        floors = exact.map(math.floor)
+        left = distributable - int(floors.sum())
+        remainders = (exact - floors).tolist()
+        order = sorted(range(len(remainders)), key=lambda i: (-remainders[i], i))
+        bonus = np.zeros(len(remainders), dtype=int)
+        bonus[order[:left]] = 1
+        amounts = floors + bonus
+    return amounts.astype("int64")
+
+
+def per_capita(amounts: pd.Series, population: pd.Series) -> pd.Series:
+    """Kronor per inhabitant, aligned on the index (municipality)."""
+    return amounts.astype(float) / population.reindex(amounts.index).astype(float)
+
+
+def blended_key(population: pd.Series, base_share: float) -> pd.Series:
+    """A key with an equal base for every recipient plus the rest by population.
+
+    ``base_share`` of the pool is split equally; the remainder by population. ``0`` gives the
+    pure population key used in the published tables.
+    """
+    if not 0 <= base_share <= 1:
+        raise ValueError(f"base_share must be between 0 and 1, got {base_share}")
+    base = Fraction(str(base_share))
+    return base / len(population) + (1 - base) * exact_shares(population)
+
+
+# --------------------------------------------------------------------------- key recovery
+
+
+@dataclass(frozen=True)
+class KeySolution:
+    """Integer weights that reproduce every published cell, and the pools consistent with them.
+
+    Attributes
+    ----------
+    weights : pandas.Series
+        Integer weight (population) per row of the published table.
+    pools : dict
+        For each column, the inclusive range ``(lowest, highest)`` of integer pools that,
+        split by ``weights`` with per-cell rounding, give every published cell of that column.
+    """
+
+    weights: pd.Series
+    pools: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        """Sum of the weights (e.g. the län's population)."""
+        return int(self.weights.sum())
+
+
+def _pool_range(amounts: np.ndarray, weights: np.ndarray, integer: bool = True):
+    """Pools P with half_up(P*w/W) == a for every cell, exactly.
+
+    Returns the inclusive integer range ``(first, last)``, or with ``integer=False`` the
+    half-open real interval ``(lo, hi)``; None when there is no such pool.
+    """
+    total = int(weights.sum())
+    lo, hi = Fraction(0), None
+    for a, w in zip(amounts.tolist(), weights.tolist()):
+        if w == 0:
+            if a != 0:
+                return None
+            continue
+        lo = max(lo, Fraction((2 * a - 1) * total, 2 * w))
+        upper = Fraction((2 * a + 1) * total, 2 * w)
+        hi = upper if hi is None else min(hi, upper)
+    if not integer:
+        return (lo, hi) if lo < hi else None
+    first, last = math.ceil(lo), math.ceil(hi) - 1  # P >= lo and P < hi
+    return (first, last) if first <= last else None
+
+
+def _scan(amounts: np.ndarray, big_range: tuple[int, int]) -> list[np.ndarray]:
+    """Candidate weight vectors for one column, scanning the weight of its largest cell.
+
+    Per-cell half-up rounding means ``a - 1/2 <= r*n < a + 1/2`` for a common rate ``r`` (pool
+    per unit of weight). Fixing the largest cell's weight fixes a narrow interval of ``r``; every
+    other cell then admits at most a few integer weights. The scan is vectorised; the rare
+    cases with more than one choice for some cell are searched depth-first.
+    """
+    eps = 1e-9
+    order = np.argsort(-amounts, kind="stable")
+    big = order[0]
+    n_big = np.arange(max(1, big_range[0]), big_range[1] + 1, dtype=np.int64)
+    a_big = float(amounts[big])
+    lo = (a_big - 0.5) / n_big
+    hi = (a_big + 0.5) / n_big
+    chosen = np.zeros((len(n_big), len(amounts)), dtype=np.int64)
+    chosen[:, big] = n_big
+    alive = np.ones(len(n_big), dtype=bool)
+    ambiguous = np.zeros(len(n_big), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for i in order[1:]:
+            a = float(amounts[i])
+            n_min = np.maximum(np.ceil((a - 0.5) / hi * (1 - eps)), 1)
+            n_max = np.floor((a + 0.5) / lo * (1 + eps))
+            ambiguous |= alive & (n_max > n_min)
+            alive &= n_max >= n_min
+            chosen[:, i] = n_min
+            lo = np.maximum(lo, (a - 0.5) / n_min)
+            hi = np.minimum(hi, (a + 0.5) / n_min)
+            alive &= lo < hi * (1 + eps)
+    found = [chosen[j] for j in np.flatnonzero(alive & ~ambiguous)]
+    for j in np.flatnonzero(ambiguous):
+        found.extend(_depth_first(amounts, order, int(n_big[j])))
+    return found
+
+
+def _depth_first(amounts: np.ndarray, order: np.ndarray, n_big: int) -> list[np.ndarray]:
+    eps = 1e-9
+    a_big = float(amounts[order[0]])
+    results: list[np.ndarray] = []
+
+    def visit(k: int, lo: float, hi: float, weights: dict[int, int]) -> None:
+        if k == len(order):
+            results.append(np.array([weights[i] for i in range(len(amounts))], dtype=np.int64))
+            return
+        i = order[k]
+        a = float(amounts[i])
+        n_min = max(1, math.ceil((a - 0.5) / hi * (1 - eps)))
+        n_max = math.floor((a + 0.5) / lo * (1 + eps))
+        for n in range(n_min, n_max + 1):
+            new_lo, new_hi = max(lo, (a - 0.5) / n), min(hi, (a + 0.5) / n)
+            if new_lo < new_hi * (1 + eps):
+                visit(k + 1, new_lo, new_hi, {**weights, i: n})
+
+    visit(1, (a_big - 0.5) / n_big, (a_big + 0.5) / n_big, {int(order[0]): n_big})
+    return results
+
+
+def _solve(table: pd.DataFrame, total_range: tuple[int, int],
+           pools: Mapping[str, int] | None, integer: bool = True) -> list[KeySolution]:
+    values = table.to_numpy(dtype=np.int64)
+    first = values[:, 0]
+    big = int(np.argmax(first))
+    cells_sum = int(first.sum())
+    k = len(first)
+    # The largest cell's weight is its share of the total weight, within the rounding slack.
+    big_lo = math.floor(total_range[0] * (first[big] - 0.5) / (cells_sum + k / 2)) - 1
+    big_hi = math.ceil(total_range[1] * (first[big] + 0.5) / max(cells_sum - k / 2, 1)) + 1
+    solutions, seen = [], set()
+    for weights in _scan(first, (big_lo, big_hi)):
+        total = int(weights.sum())
+        key = tuple(weights.tolist())
+        if key in seen or not total_range[0] <= total <= total_range[1]:
+            continue
+        seen.add(key)
+        ranges = {}
+        for j, column in enumerate(table.columns):
+            found = _pool_range(values[:, j], weights, integer)
+            if found and pools and column in pools:
+                wanted = int(pools[column])
+                found = (wanted, wanted) if found[0] <= wanted <= found[1] else None
+            if found is None:
+                break
+            ranges[column] = found
+        else:
+            solutions.append(KeySolution(pd.Series(weights, index=table.index, name="weight"), ranges))
+    return sorted(solutions, key=lambda s: s.total)
+
+
+def recover_population_key(
+    amounts: pd.Series | pd.DataFrame,
+    total_range: tuple[int, int],
+    pools: Mapping[str, int] | None = None,
+) -> list[KeySolution]:
+    """Find the integer weights behind a published split made with per-cell rounding.
+
+    Given published amounts (one column per pool, all split by the same key), find every
+    integer weight vector whose sum lies in ``total_range`` and for which some integer pool per
+    column reproduces every published cell exactly, and the range of such pools.
+
+    Parameters
+    ----------
+    amounts : Series or DataFrame
+        Published cells, rows = recipients, columns = pools sharing one key.
+    total_range : (int, int)
+        Plausible range of the total weight, e.g. ``(300_000, 450_000)`` inhabitants.
+    pools : mapping, optional
+        Known pool per column; solutions must reproduce the cells with exactly that pool.
+
+    Returns
+    -------
+    list of KeySolution
+        Every solution, smallest total first (usually exactly one).
+
+    Raises
+    ------
+    RecoveryError
+        When no weight vector reproduces every cell; the message and ``.conflicts`` name the
+        rows whose removal makes the rest consistent.
+
+    Examples
+    --------
+    >>> cells = split_pro_rata(1_000_000, {"a": 1200, "b": 3400, "c": 560})
+    >>> [s.weights.tolist() for s in recover_population_key(cells, (5000, 5300))]
+    [[1200, 3400, 560]]
+    """
+    table = amounts.to_frame() if isinstance(amounts, pd.Series) else amounts
+    table = table.astype("int64")
+    solutions = _solve(table, total_range, pools)
+    if solutions:
+        return solutions
+    conflicts = [row for row in table.index if _consistent_without(table, row, total_range)]
+    where = f"; removing any one of {conflicts} makes the rest consistent" if conflicts else ""
+    error = RecoveryError(f"no integer weights with total in {total_range} reproduce every cell{where}")
+    error.conflicts = conflicts
+    raise error
+
+
+def _consistent_without(table: pd.DataFrame, row, total_range: tuple[int, int]) -> bool:
+    """Whether the other rows admit a common key once ``row`` is left out.
+
+    The left-out row's weight still belongs to the real total, so the remaining rows need a
+    common rate only, not an integer pool; their total is scaled by their share of the cells.
+    """
+    rest = table.drop(index=row)
+    first = table.iloc[:, 0]
+    share = (rest.iloc[:, 0].sum() - len(rest)) / (first.sum() + len(first))
+    scaled = (int(total_range[0] * share * 0.99), int(total_range[1] + 1))
+    return bool(_solve(rest, scaled, None, integer=False))
+
+
+# --------------------------------------------------------------------------- the seed tables
+
+#: What each reproduced column's pool is, read from the published figures: the stated column
+#: total, minus the set-asides a total is stated to include (2024 SUMMA includes 3.1 mnkr).
+POOL_KEYS = {
+    "2023": {"Nära vård": "total.2023.nara_vard", "Vårdens medarbetare": "total.2023.vardens_medarbetare",
+             "Vidareutbildning": "total.2023.vidareutbildning", "Totalt": "total.2023.totalt"},
+    "2024": {"Nära vård": "total.2024.summa"},
+}
+POPULATION_DATES = {"2023": "2022-11-01", "2024": "2023-11-01"}
+
+
+def pools(period: str) -> dict[str, int]:
+    """The pool split among the 13 municipalities, per column, for ``"2023"`` or ``"2024"``."""
+    figures = data.load_published_figures().set_index("key")
+    result = {}
+    for column, key in POOL_KEYS[period].items():
+        included = figures.at[key, "includes"]
+        set_aside = sum(int(figures.at[k, "value"]) for k in included.split(";")) if pd.notna(included) else 0
+        result[column] = int(figures.at[key, "value"]) - set_aside
+    return result
+
+
+def populations(period: str) -> pd.Series:
+    """Recovered populations behind the ``period`` table (``"2023"`` or ``"2024"``)."""
+    table = data.load_populations().query("reference_date == @POPULATION_DATES[@period]")
+    return table.set_index("kommun")["population"].reindex(list(KOMMUNER))
+
+
+def reproduce(period: str) -> pd.DataFrame:
+    """Reproduce every published cell of the 2023 or 2024 table from population × pool.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per municipality and column: ``kommun, insatsomrade, population, pool,
+        exact, computed, published, difference`` (``difference = published - computed``,
+        zero everywhere when the table is explained).
+    """
+    population = populations(period)
+    published = data.allocation_table(period)
+    rows = []
+    for column, pool in pools(period).items():
+        shares = exact_shares(population)
+        computed = split_pro_rata(pool, population, rounding="per_cell")
+        for kommun in population.index:
+            rows.append(dict(kommun=kommun, insatsomrade=column, population=int(population[kommun]), pool=pool,
+                             exact=float(shares[kommun] * pool), computed=int(computed[kommun]),
+                             published=int(published.at[kommun, column])))
+    result = pd.DataFrame(rows)
+    result["difference"] = result["published"] - result["computed"]
+    return result
+
+
+def rounding_gap(period: str) -> pd.DataFrame:
+    """Why a column does not add up: pool, sum of per-cell rounded cells, and the gap."""
+    cells = reproduce(period)
+    gap = cells.groupby("insatsomrade", sort=False).agg(pool=("pool", "first"), cells_sum=("published", "sum"))
+    gap["gap"] = gap["pool"] - gap["cells_sum"]
+    return gap.reset_index()
+
+
+def analyse_2019_2022(total_range: tuple[int, int] = (300_000, 450_000)) -> pd.DataFrame:
+    """What the 2019-2022 table's columns can and cannot be explained by.
+
+    Returns one row per test with a plain-language ``finding`` (in Swedish, for the notebook).
+    """
+    table = data.allocation_table("2019-2022")
+    rows = []
+    units = table["Vidareutbildning"] / 400_000
+    rows.append(dict(test="Vidareutbildning i hela 400 000 kr",
+                     holds=bool((units == units.round()).all()),
+                     finding=f"{int(units.sum())} poster à 400 000 kr; varje kommun minst en, Jönköping {int(units['Jönköping'])}"))
+    for columns in (["Nära vård"], ["Vårdens medarbetare"], ["Nära vård", "Vårdens medarbetare"]):
+        label = " + ".join(columns)
+        try:
+            found = recover_population_key(table[columns], total_range)
+            rows.append(dict(test=f"En befolkningsnyckel för {label}", holds=True,
+                             finding=f"{len(found)} lösning(ar), total {found[0].total:,}".replace(",", " ")))
+        except RecoveryError:
+            rows.append(dict(test=f"En befolkningsnyckel för {label}", holds=False,
+                             finding="ingen heltalsnyckel 300 000-450 000 ger alla celler; troligen summan av flera års fördelningar"))
+    ratio = table["Vårdens medarbetare"] / table["Nära vård"]
+    rows.append(dict(test="Samma fördelning i båda kolumnerna", holds=bool(ratio.max() - ratio.min() < 1e-4),
+                     finding=f"kvoten medarbetare/Nära vård varierar {ratio.min():.4f}-{ratio.max():.4f}"))
+    return pd.DataFrame(rows)
+
+
+def change_2023_2024() -> pd.DataFrame:
+    """Change in the Nära vård amount 2023 → 2024 per municipality, decomposed.
+
+    ``pool_effect = (P24 - P23) * s23`` is what the change of pool alone would give;
+    ``share_effect = P24 * (s24 - s23)`` what the change of population share alone would give;
+    ``rounding`` is what per-cell rounding adds, so the three add up to the published change.
+    """
+    p23, p24 = pools("2023")["Nära vård"], pools("2024")["Nära vård"]
+    s23, s24 = exact_shares(populations("2023")), exact_shares(populations("2024"))
+    a23 = data.allocation_table("2023")["Nära vård"]
+    a24 = data.allocation_table("2024")["Nära vård"]
+    result = pd.DataFrame({"amount_2023": a23, "amount_2024": a24})
+    result["change"] = result["amount_2024"] - result["amount_2023"]
+    result["pool_effect"] = [float((p24 - p23) * s23[k]) for k in result.index]
+    result["share_effect"] = [float(p24 * (s24[k] - s23[k])) for k in result.index]
+    result["rounding"] = result["change"] - result["pool_effect"] - result["share_effect"]
+    result["share_2023_pct"] = [float(100 * s23[k]) for k in result.index]
+    result["share_2024_pct"] = [float(100 * s24[k]) for k in result.index]
+    return result.rename_axis("kommun").reset_index()

@@ -1,0 +1,64 @@
+"""Numbers written the Swedish way, as users expect them in tables and reports."""
+
+from __future__ import annotations
+
+import math
+import re
+
+_SPACE = " "
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """Format a number with space as thousands separator and comma as decimal mark.
+
+    >>> format_number(1244655)
+    '1 244 655'
+    >>> format_number(-1689)
+    '−1 689'
+    >>> format_number(70.1234, 2)
+    '70,12'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{abs(value):,.{decimals}f}".replace(",", _SPACE).replace(".", ",")
+    sign = "−" if value < 0 and text.strip("0, ") else ""
+    return sign + text
+
+
+def format_sek(value: float, decimals: int = 0, unit: str = "kr") -> str:
+    """Format an amount in kronor: ``format_sek(1244655)`` gives ``'1 244 655 kr'``."""
+    return f"{format_number(value, decimals)} {unit}"
+
+
+def format_mnkr(value: float, decimals: int = 1) -> str:
+    """Format an amount in millions of kronor: ``format_mnkr(28921974)`` gives ``'28,9 mnkr'``."""
+    return f"{format_number(value / 1e6, decimals)} mnkr"
+
+
+def format_percent(value: float, decimals: int = 2) -> str:
+    """Format a percentage given in percent units: ``format_percent(39.63)`` gives ``'39,63 %'``."""
+    return f"{format_number(value, decimals)} %"
+
+
+_UNITS = {
+    "miljarder": 1_000_000_000,
+    "mdr": 1_000_000_000,
+    "miljoner": 1_000_000,
+    "milj": 1_000_000,
+    "mnkr": 1_000_000,
+}
+_AMOUNT = re.compile(r"(\d[\d ]*(?:\s?,\s?\d+)?)\s*(miljarder|mdr|miljoner|milj|mnkr)?\b")
+
+
+def parse_swedish_amount(text: str) -> float | None:
+    """Read the first amount in a published phrase, in kronor (or percent for ``%``).
+
+    Handles the spellings of the seeds: ``'1 ,2 miljoner kronor'``, ``'1,9 milj'``,
+    ``'2 420 mnkr'``, ``'3 430 250 000 kronor'``, ``'11% av medlen'``. Returns None when
+    the phrase holds no number (e.g. ``'motsvarande summa'``).
+    """
+    match = _AMOUNT.search(text)
+    if not match:
+        return None
+    number = float(re.sub(r"\s", "", match.group(1)).replace(",", "."))
+    return number * _UNITS.get(match.group(2) or "", 1)

@@ -1,0 +1,134 @@
+"""pandera schemas for every table in ``data/``: types, ranges, known municipalities, unique keys.
+
+Each entry of :data:`TABLES` names the file, its schema and its key. :mod:`naravard_lib.data`
+reads the files and turns any schema failure into a one-line :class:`~naravard_lib.errors.DataError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandera.pandas as pa
+from pandera.pandas import Check, Column
+
+#: The 13 municipalities of Jönköpings län, in the order of the seed tables (alphabetical).
+KOMMUNER: tuple[str, ...] = (
+    "Aneby", "Eksjö", "Gislaved", "Gnosjö", "Habo", "Jönköping", "Mullsjö",
+    "Nässjö", "Sävsjö", "Tranås", "Vaggeryd", "Vetlanda", "Värnamo",
+)
+PERIODS = ("2019-2022", "2023", "2024")
+INSATSOMRADEN = ("Nära vård", "Vårdens medarbetare", "Vidareutbildning", "Totalt")
+SEED_FILES = (
+    "000_b4d30c94750151c6.txt", "001_810176a096e53aad.txt", "002_afb530c70a69af00.txt",
+    "003_d60446f7c2fbcbb5.txt", "004_22804defa31be928.txt",
+)
+
+_text = Check.str_length(min_value=1)
+_kommun = Column(str, Check.isin(KOMMUNER), description="municipality name with å/ä/ö")
+_sek = Column(int, Check.ge(0), description="integer kronor, non-negative")
+_source = Column(str, Check.isin(SEED_FILES), description="seed file the figure is read from")
+_section = Column(str, _text, description="heading or table title in the seed")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A data file: its name in ``data/``, its schema and its unique key."""
+
+    file: str
+    schema: pa.DataFrameSchema
+    key: tuple[str, ...]
+
+
+def _schema(columns: dict, key: tuple[str, ...]) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(columns, unique=list(key), coerce=True, strict=True, ordered=False)
+
+
+def _table(file: str, columns: dict, key: tuple[str, ...]) -> Table:
+    return Table(file, _schema(columns, key), key)
+
+
+TABLES: dict[str, Table] = {
+    "municipalities": _table(
+        "municipalities.csv",
+        {
+            "kommun": _kommun,
+            "kommun_kod": Column(str, Check.str_matches(r"^06\d\d$"), description="SCB code"),
+            "slug": Column(str, Check.str_matches(r"^[a-z]+$"), unique=True),
+            "landsbygdskommun": Column(bool),
+            "source": _source,
+            "section": _section,
+        },
+        ("kommun",),
+    ),
+    "allocations": _table(
+        "allocations.csv",
+        {
+            "period": Column(str, Check.isin(PERIODS)),
+            "kommun": _kommun,
+            "insatsomrade": Column(str, Check.isin(INSATSOMRADEN)),
+            "column_as_published": Column(str, _text),
+            "amount_sek": _sek,
+            "source": _source,
+            "section": _section,
+        },
+        ("period", "kommun", "insatsomrade"),
+    ),
+    "population_share_2024": _table(
+        "population_share_2024.csv",
+        {
+            "kommun": _kommun,
+            "share_percent": Column(float, Check.in_range(0, 100)),
+            "as_published": Column(str, _text),
+            "reference_date": Column(str, Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
+            "source": _source,
+            "section": _section,
+        },
+        ("kommun",),
+    ),
+    "published_figures": _table(
+        "published_figures.csv",
+        {
+            "key": Column(str, Check.str_matches(r"^[a-z_]+\.[\w\-]+\.[a-z_]+$")),
+            "kind": Column(str, Check.isin(
+                ["stated_total", "set_aside", "summary", "national", "budget", "socialtjanst"])),
+            "period": Column(str, _text),
+            "column": Column(str, nullable=True),
+            "label": Column(str, _text),
+            "value": Column(int, Check.ge(0)),
+            "unit": Column(str, Check.isin(["SEK", "percent"])),
+            "as_published": Column(str, _text),
+            "includes": Column(str, nullable=True),
+            "source": _source,
+            "section": _section,
+        },
+        ("key",),
+    ),
+    "populations_recovered": _table(
+        "populations_recovered.csv",
+        {
+            "kommun": _kommun,
+            "reference_date": Column(str, Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
+            "reference_date_stated": Column(bool),
+            "population": Column(int, Check.in_range(1_000, 1_000_000)),
+            "derived_from": Column(str, _text),
+            "method": Column(str, _text),
+            "source": _source,
+            "section": _section,
+        },
+        ("kommun", "reference_date"),
+    ),
+    "external_figures": _table(
+        "external_figures.csv",
+        {
+            "key": Column(str, _text),
+            "label": Column(str, _text),
+            "value": Column(int, Check.ge(0)),
+            "unit": Column(str, _text),
+            "reference_date": Column(str, Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
+            "source": Column(str, _text),
+            "url": Column(str, Check.str_startswith("https://")),
+            "accessed": Column(str, Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
+        },
+        ("key",),
+    ),
+}

