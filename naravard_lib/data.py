@@ -14,6 +14,7 @@ np.int64(25821973)
 from __future__ import annotations
 
 import difflib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,6 +38,7 @@ def _display_name(path: Path) -> str:
 def suggest(value: str, choices, n: int = 1) -> str:
     """Return ``" (did you mean 'X'?)"`` for the closest choice, or ``""`` when none is close."""
     folded = {c.casefold(): c for c in choices}
+    value = re.sub(r"s? kommun$", "", str(value).strip(), flags=re.IGNORECASE)  # "Värnamo kommun"
     close = difflib.get_close_matches(str(value).casefold(), list(folded), n=n, cutoff=0.6)
     if not close:
         # ASCII spellings such as "Jonkoping" or "Varnamo" are common: compare without diacritics.
@@ -175,6 +177,11 @@ def load_populations() -> pd.DataFrame:
 def load_external_figures() -> pd.DataFrame:
     """Figures from cited public sources outside the seeds."""
     return load("external_figures")
+
+
+def load_strategies() -> pd.DataFrame:
+    """The four strategies of the municipalities' plan (seed 001) with Esther's quotes (seed 000)."""
+    return load("strategies")
 
 
 def figure(key: str) -> int:

@@ -62,3 +62,25 @@ def parse_swedish_amount(text: str) -> float | None:
         return None
     number = float(re.sub(r"\s", "", match.group(1)).replace(",", "."))
     return number * _UNITS.get(match.group(2) or "", 1)
+
+
+def swedish_table(frame, money=(), percent=(), number=(), decimals: int = 0, percent_decimals: int = 2):
+    """A display copy of ``frame`` with numbers written the Swedish way (as text).
+
+    Unlike ``DataFrame.style``, the result renders to the same HTML on every run, which keeps
+    committed notebook outputs comparable by nbval.
+
+    Parameters
+    ----------
+    money : columns shown as whole kronor (``1 244 655``)
+    percent : columns in percent units shown as ``39,63 %``
+    number : columns shown with ``decimals`` decimals
+    """
+    shown = frame.copy()
+    for column in money:
+        shown[column] = shown[column].map(lambda v: format_number(v, 0))
+    for column in percent:
+        shown[column] = shown[column].map(lambda v: format_percent(v, percent_decimals))
+    for column in number:
+        shown[column] = shown[column].map(lambda v: format_number(v, decimals))
+    return shown

@@ -117,6 +117,23 @@ TABLES: dict[str, Table] = {
         },
         ("kommun", "reference_date"),
     ),
+    "strategies": _table(
+        "strategies.csv",
+        {
+            "strategi": Column(int, Check.isin([1, 2, 3, 4])),
+            "titel": Column(str, _text),
+            "esther_citat": Column(str, _text, description="short quote, attributed to citat_source"),
+            "beskrivning": Column(str, _text, description="our own summary"),
+            "koppling_malbild": Column(str, _text, description="'; '-separated list"),
+            "matomraden": Column(str, _text, description="'; '-separated list"),
+            "utvecklingsomraden": Column(str, _text, description="'; '-separated list"),
+            "source": _source,
+            "section": _section,
+            "citat_source": _source,
+            "citat_section": _section,
+        },
+        ("strategi",),
+    ),
     "external_figures": _table(
         "external_figures.csv",
         {

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import matplotlib
 import pytest
 
-matplotlib.use("Agg")
+matplotlib.use("Agg")  # in this process only: kernels started by tests keep inline figures
 import matplotlib.pyplot as plt  # noqa: E402
 
 from naravard_lib import paths  # noqa: E402
-
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,45 @@
+"""Re-execute the reference notebooks in place so their committed outputs are current.
+
+``make notebooks`` runs this. The committed outputs are the regression test: ``make test``
+re-runs each notebook under nbval and compares. The report template is not refreshed (it is
+committed without outputs).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from . import paths
+
+
+def reference_notebooks() -> list[Path]:
+    """Notebooks committed with outputs, in reading order."""
+    found = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    found += sorted((paths.NOTEBOOKS_DIR / "ovningar").glob("*_losning.ipynb"))
+    return found
+
+
+def execute_in_place(path: Path, timeout: int = 600) -> None:
+    """Run every cell of ``path`` with the project kernel and save the outputs into it."""
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=timeout, kernel_name=paths.KERNEL_NAME,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    for cell in notebook.cells:  # execution timestamps are not part of the story
+        cell.metadata.pop("execution", None)
+    nbformat.write(notebook, path)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Refresh the given notebooks, or all reference notebooks."""
+    targets = [Path(a) for a in (argv if argv is not None else sys.argv[1:])] or reference_notebooks()
+    for path in targets:
+        print(f"executing {path.relative_to(paths.PROJECT_ROOT) if path.is_absolute() else path}")
+        execute_in_place(path.resolve())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Figures and sentences for one municipality's report (the template calls these).
+
+Everything a report shows is computed here, so the template stays a sequence of short calls
+and the batch's summary (:func:`key_figures`) uses the very same numbers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import allocation as al
+from . import data
+from .formatting import format_number, format_percent, format_sek
+from .schemas import KOMMUNER
+
+
+def _check(kommun: str) -> str:
+    if kommun not in KOMMUNER:
+        from .parameters import resolve_kommun
+
+        return resolve_kommun(kommun, "kommun")
+    return kommun
+
+
+def allocation_overview(kommun: str) -> pd.DataFrame:
+    """The municipality's published amounts in every table, with its share and rank in the län.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period, insatsomrade, belopp, lanet, andel_av_lanet`` (percent), ``rang`` (1 = largest
+        of 13), ``per_invanare`` (kronor per inhabitant where the population is known: 2023, 2024).
+    """
+    kommun = _check(kommun)
+    cells = data.load_allocations()
+    rows = []
+    for (period, area), group in cells.groupby(["period", "insatsomrade"], sort=False):
+        amounts = group.set_index("kommun")["amount_sek"]
+        population = al.populations(period) if period in al.POPULATION_DATES else None
+        rows.append(dict(
+            period=period, insatsomrade=area, belopp=int(amounts[kommun]), lanet=int(amounts.sum()),
+            andel_av_lanet=100 * amounts[kommun] / amounts.sum(),
+            rang=int(amounts.rank(ascending=False, method="min")[kommun]),
+            per_invanare=float(amounts[kommun] / population[kommun]) if population is not None else float("nan"),
+        ))
+    return pd.DataFrame(rows)
+
+
+def key_figures(kommun: str) -> dict:
+    """The figures the index page and the summary CSV show for one municipality."""
+    kommun = _check(kommun)
+    overview = allocation_overview(kommun).set_index(["period", "insatsomrade"])
+    change = al.change_2023_2024().set_index("kommun").loc[kommun]
+    population = al.populations("2024")
+    municipalities = data.load_municipalities().set_index("kommun")
+    share_money = overview.loc[("2024", "Nära vård"), "andel_av_lanet"]
+    return {
+        "kommun": kommun,
+        "slug": municipalities.at[kommun, "slug"],
+        "landsbygdskommun": bool(municipalities.at[kommun, "landsbygdskommun"]),
+        "befolkning_2023_11_01": int(population[kommun]),
+        "nara_vard_2024": int(overview.loc[("2024", "Nära vård"), "belopp"]),
+        "per_invanare_2024": round(float(overview.loc[("2024", "Nära vård"), "per_invanare"]), 2),
+        "andel_medel_2024_pct": round(float(share_money), 2),
+        "andel_befolkning_2024_pct": round(float(100 * population[kommun] / population.sum()), 2),
+        "rang_2024": int(overview.loc[("2024", "Nära vård"), "rang"]),
+        "totalt_2023": int(overview.loc[("2023", "Totalt"), "belopp"]),
+        "totalt_2019_2022": int(overview.loc[("2019-2022", "Totalt"), "belopp"]),
+        "forandring_2023_2024": int(change["change"]),
+        "varav_pott": round(float(change["pool_effect"])),
+        "varav_befolkningsandel": round(float(change["share_effect"])),
+    }
+
+
+def summary_text(kommun: str) -> str:
+    """A short Swedish paragraph (Markdown) that reads the key figures for a non-programmer."""
+    k = key_figures(kommun)
+    direction = "ökade" if k["varav_befolkningsandel"] > 0 else "minskade"
+    rural = ("räknas i överenskommelsen som **landsbygdskommun**" if k["landsbygdskommun"]
+             else "räknas inte som landsbygdskommun i överenskommelsen")
+    return (
+        f"{k['kommun']} fick **{format_sek(k['nara_vard_2024'])}** inom insatsområde Nära vård 2024, "
+        f"{format_sek(k['per_invanare_2024'], 2)} per invånare. Det är {format_percent(k['andel_medel_2024_pct'])} "
+        f"av det som fördelades till länets 13 kommuner – samma som kommunens andel av befolkningen "
+        f"({format_percent(k['andel_befolkning_2024_pct'])}), eftersom fördelningen görs efter invånarantal. "
+        f"Jämfört med 2023 blev beloppet {format_sek(abs(k['forandring_2023_2024']))} "
+        f"{'större' if k['forandring_2023_2024'] > 0 else 'mindre'}: {format_sek(abs(k['varav_pott']))} "
+        f"beror på att länets pott {'växte' if k['varav_pott'] > 0 else 'krympte'}, och "
+        f"{format_sek(abs(k['varav_befolkningsandel']))} på att kommunens befolkningsandel {direction}. "
+        f"{k['kommun']} {rural}."
+    )
+
+
+def overview_table(kommun: str) -> pd.DataFrame:
+    """:func:`allocation_overview` written for readers: Swedish headings and number style."""
+    table = allocation_overview(kommun)
+    return pd.DataFrame({
+        "Period": table["period"],
+        "Insatsområde": table["insatsomrade"],
+        "Belopp (kr)": table["belopp"].map(format_number),
+        "Länets 13 kommuner (kr)": table["lanet"].map(format_number),
+        "Andel av länet": table["andel_av_lanet"].map(format_percent),
+        "Rang i länet": table["rang"].astype(str) + " av 13",
+        "Per invånare (kr)": table["per_invanare"].map(lambda v: format_number(v, 2)),
+    })
+
+
+def allocation_overview_2024() -> pd.Series:
+    """The 2024 Nära vård amount of every municipality (for the bar chart)."""
+    return data.allocation_table("2024")["Nära vård"]
+
+
+def per_capita_2019_2022() -> pd.Series:
+    """All 2019-2022 money per inhabitant, using the population of 1 Nov 2022 (the nearest known).
+
+    An approximation for shading the map: the four years' populations differed a little.
+    """
+    total = data.allocation_table("2019-2022")["Totalt"]
+    return total / al.populations("2023")
+
+
+def rural_text(kommun: str) -> str:
+    """What the agreement says about rural areas, and whether it concerns this municipality."""
+    kommun = _check(kommun)
+    table = data.load_municipalities().set_index("kommun")
+    rural = sorted(table.index[table["landsbygdskommun"]])
+    region_part = data.figure("national.2024.regioner_landsbygd")
+    status = (f"**{kommun} är en av länets sex landsbygdskommuner**" if kommun in rural
+              else f"**{kommun} är inte en av länets landsbygdskommuner**")
+    return (
+        f"{status} ({', '.join(rural)}). I ÖK 2024 går {format_sek(region_part / 1e6, unit='mnkr')} till "
+        "regionerna för primärvård på landsbygd; pengarna går alltså inte direkt till kommunerna, men "
+        "överenskommelsen säger att regionerna bör samverka med relevanta kommuner i länet i den delen. "
+        "Att utveckla primärvården på landsbygd är ett av de fem områden som medlen får användas till."
+    )

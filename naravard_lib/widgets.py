@@ -1,0 +1,134 @@
+"""Interactive "what if" for the allocation, for JupyterLab.
+
+The computation (:func:`what_if_table`) is plain pandas and is what the tests check; the
+widget (:class:`WhatIf`) only wires controls to it. ipywidgets is imported here and nowhere
+else, with a plain message if it is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import allocation as al
+from . import data
+from .formatting import swedish_table
+
+
+def _ipywidgets():
+    try:
+        import ipywidgets
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("The interactive parts need ipywidgets: run `make lab` (it installs everything) "
+                          "or `pip install ipywidgets`.") from exc
+    return ipywidgets
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One what-if setting of the 2024 allocation. Defaults reproduce the published table."""
+
+    pool: int = 28_921_974
+    digitalisering: int = 1_200_000
+    lanssamordning: int = 1_900_000
+    base_share: float = 0.0
+    rounding: str = "per_cell"
+
+
+def what_if_table(scenario: Scenario = Scenario()) -> pd.DataFrame:
+    """The 2024 split under ``scenario``, beside the published amounts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kommun, befolkning, belopp, per_invanare, publicerat, skillnad`` (belopp − publicerat).
+    """
+    population = al.populations("2024")
+    key = al.blended_key(population, scenario.base_share) if scenario.base_share else population
+    amounts = al.split_pro_rata(scenario.pool, key, rounding=scenario.rounding,
+                                set_asides={"Digitalisering": scenario.digitalisering,
+                                            "Länssamordning": scenario.lanssamordning})
+    published = data.allocation_table("2024")["Nära vård"]
+    table = pd.DataFrame({"befolkning": population, "belopp": amounts,
+                          "per_invanare": al.per_capita(amounts, population), "publicerat": published})
+    table["skillnad"] = table["belopp"] - table["publicerat"]
+    return table.rename_axis("kommun").reset_index()
+
+
+class WhatIf:
+    """Controls for pool, set-asides, key and rounding, a table and a bar chart that follow them.
+
+    Examples
+    --------
+    >>> w = WhatIf()
+    >>> w.controls["base_share"].value = 0.2   # a fifth of the pool split equally
+    >>> int(w.table.loc[w.table.kommun == "Aneby", "belopp"].iloc[0]) > 478_810
+    True
+    """
+
+    def __init__(self, scenario: Scenario = Scenario()):
+        widgets = _ipywidgets()
+        style = {"description_width": "170px"}
+        layout = widgets.Layout(width="520px")
+        money = dict(min=0, max=60_000_000, step=100_000, style=style, layout=layout)
+        self.controls = {
+            "pool": widgets.IntSlider(value=scenario.pool, description="Länets pott (kr)", **money),
+            "digitalisering": widgets.IntSlider(value=scenario.digitalisering,
+                                                description="Avsatt digitalisering", **money),
+            "lanssamordning": widgets.IntSlider(value=scenario.lanssamordning,
+                                                description="Avsatt länssamordning", **money),
+            "base_share": widgets.FloatSlider(value=scenario.base_share, min=0, max=1, step=0.05,
+                                              description="Lika bas (andel)", style=style, layout=layout),
+            "rounding": widgets.Dropdown(options=[("Per cell (som publicerat)", "per_cell"),
+                                                  ("Största rest (summerar exakt)", "largest_remainder")],
+                                         value=scenario.rounding, description="Avrundning", style=style,
+                                         layout=layout),
+        }
+        self.message = widgets.HTML()
+        self.table_output = widgets.Output()
+        self.chart_output = widgets.Output()
+        self.table = pd.DataFrame()
+        for control in self.controls.values():
+            control.observe(lambda _change: self.update(), names="value")
+        self.view = widgets.VBox([*self.controls.values(), self.message,
+                                  widgets.HBox([self.table_output, self.chart_output])])
+        self.update()
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario the controls describe now."""
+        return Scenario(**{name: control.value for name, control in self.controls.items()})
+
+    def update(self) -> None:
+        """Recompute the table and redraw; a setting that cannot work is explained, not raised."""
+        from IPython.display import display
+
+        scenario = self.scenario
+        if scenario.digitalisering + scenario.lanssamordning > scenario.pool:
+            self.message.value = "<b>Går inte:</b> avsättningarna är större än potten. Minska dem eller öka potten."
+            return
+        self.table = what_if_table(scenario)
+        total = int(self.table["belopp"].sum())
+        self.message.value = (f"Till kommunerna: <b>{swedish_table(pd.DataFrame({'v': [total]}), money=['v']).v[0]} kr</b>"
+                              f" · största skillnad mot publicerat: "
+                              f"<b>{int(self.table['skillnad'].abs().max())} kr</b>")
+        self.table_output.clear_output(wait=True)
+        with self.table_output:
+            display(swedish_table(self.table, money=["befolkning", "belopp", "publicerat", "skillnad"],
+                                  number=["per_invanare"], decimals=2).set_index("kommun"))
+        self.chart_output.clear_output(wait=True)
+        with self.chart_output:
+            import matplotlib.pyplot as plt
+
+            from .plots import amount_bars
+
+            fig, ax = plt.subplots(figsize=(5, 4))
+            amount_bars(self.table.set_index("kommun")["belopp"], "Belopp i scenariot", ax=ax)
+            display(fig)
+            plt.close(fig)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.view)

@@ -1,0 +1,145 @@
+"""End-to-end batch: real template for two municipalities, forced failures, interruption, dask."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+from typer.testing import CliRunner
+
+from naravard_lib import batch, paths
+from naravard_lib.cli import app
+from naravard_lib.parameters import select
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Aneby and Sävsjö built once with the real template (two workers)."""
+    out = tmp_path_factory.mktemp("reports")
+    results = batch.build(select(["aneby", "savsjo"]), out, workers=2, show_progress=False)
+    return out, results
+
+
+def _summary(out):
+    with open(out / "summary.csv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_reports_index_and_summary_exist(built):
+    out, results = built
+    assert [r.ok for r in results] == [True, True], [r.error for r in results]
+    for slug in ("aneby", "savsjo"):
+        assert (out / f"{slug}.html").stat().st_size > 10_000
+        assert (out / f"{slug}.ipynb").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<a href="aneby.html">Aneby</a>' in index and '<a href="savsjo.html">Sävsjö</a>' in index
+    rows = {r["slug"]: r for r in _summary(out)}
+    assert rows["aneby"]["status"] == "ok" and rows["aneby"]["nara_vard_2024"] == "478810"
+    assert rows["savsjo"]["nara_vard_2024"] == "816062" and rows["savsjo"]["rang_2024"] == "10"
+    assert not list(out.glob(".*"))  # no temporary files left
+
+
+def test_html_is_for_readers(built):
+    out, _ = built
+    page = (out / "aneby.html").read_text(encoding="utf-8")
+    assert "Nära vård i Aneby" in page
+    assert "478 810" in page  # the 2024 amount, written the Swedish way
+    assert "landsbygdskommun" in page
+    assert "from naravard_lib" not in page and "validate_parameters" not in page  # code is hidden
+    assert "nara_vard_2024" not in page  # the machine-readable key-figures cell is removed
+
+
+def test_executed_notebook_records_its_parameters_and_no_timings(built):
+    out, _ = built
+    notebook = nbformat.read(out / "savsjo.ipynb", as_version=4)
+    assert notebook.metadata.papermill.parameters["kommun"] == "Sävsjö"
+    assert "start_time" not in notebook.metadata.papermill
+
+
+def test_nbval_passes_on_an_executed_report(built):
+    out, _ = built
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+                          "--nbval-current-env", "--nbval-sanitize-with", str(paths.PROJECT_ROOT / "tests/nbval_sanitize.cfg"),
+                          str(out / "aneby.ipynb")], capture_output=True, text=True, cwd=out)
+    assert run.returncode == 0, run.stdout[-2000:]
+
+
+def test_rebuilding_is_idempotent(built, tmp_path):
+    out, _ = built
+    again = batch.build(select(["aneby"]), tmp_path, workers=1, show_progress=False)
+    assert again[0].ok
+    assert (tmp_path / "aneby.html").read_bytes() == (out / "aneby.html").read_bytes()
+    assert (tmp_path / "aneby.ipynb").read_bytes() == (out / "aneby.ipynb").read_bytes()
+
+
+# ------------------------------------------------------------------ a small fixture template
+
+def _template(folder, fail_for: str = "", sleep: float = 0):
+    """A tiny template with the real key-figures cell that fails for one municipality."""
+    parameters = new_code_cell('kommun = "Aneby"\nvisa_karta = True\nrubrik = ""')
+    parameters.metadata["tags"] = ["parameters"]
+    figures = new_code_cell("from IPython.display import JSON\nfrom naravard_lib import report\n"
+                            "JSON(report.key_figures(kommun))")
+    figures.metadata["tags"] = ["key-figures"]
+    cells = [parameters,
+             new_code_cell(f"import time\ntime.sleep({sleep})\n"
+                           f"if kommun == {fail_for!r}:\n    raise RuntimeError('forced failure for ' + kommun)"),
+             figures]
+    notebook = new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"name": paths.KERNEL_NAME, "display_name": "naravard", "language": "python"}
+    path = folder / "template.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_one_failure_leaves_the_others_intact(tmp_path):
+    template = _template(tmp_path, fail_for="Habo")
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "habo.html").write_text("an old report", encoding="utf-8")  # stale output must not survive
+    results = batch.build(select(["aneby", "habo", "mullsjo"]), out, workers=2, template=template,
+                          show_progress=False)
+    assert [(r.slug, r.ok) for r in results] == [("aneby", True), ("habo", False), ("mullsjo", True)]
+    assert "forced failure for Habo" in results[1].error and "\n" not in results[1].error
+    assert sorted(p.name for p in out.iterdir()) == [
+        "aneby.html", "aneby.ipynb", "index.html", "mullsjo.html", "mullsjo.ipynb", "summary.csv"]
+    rows = {r["slug"]: r for r in _summary(out)}
+    assert rows["habo"]["status"] == "fel" and "forced failure" in rows["habo"]["fel"]
+    assert rows["mullsjo"]["status"] == "ok" and rows["mullsjo"]["nara_vard_2024"] == "530076"
+    assert "Rapporter som inte blev klara" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_cli_exit_code_is_non_zero_when_a_report_fails(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "REPORT_TEMPLATE", _template(tmp_path, fail_for="Habo"))
+    result = CliRunner().invoke(app, ["build", "-k", "habo", "--out", str(tmp_path / "o"), "-q", "-j", "1"])
+    assert result.exit_code == 1
+    assert "failed: Habo: RuntimeError: forced failure for Habo" in result.output
+
+
+def test_an_interrupted_run_leaves_no_files(tmp_path, monkeypatch):
+    template = _template(tmp_path)
+
+    def interrupted(_notebook):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "to_html", interrupted)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(KeyboardInterrupt):
+        batch.run_report(select(["gnosjo"])[0], out, template)
+    assert list(out.iterdir()) == []
+
+
+def test_dask_executor_on_a_local_cluster(tmp_path):
+    template = _template(tmp_path, fail_for="Tranås")
+    results = batch.build(select(["eksjo", "tranas"]), tmp_path / "out", workers=2, executor="dask",
+                          template=template, show_progress=False)
+    assert [(r.slug, r.ok) for r in results] == [("eksjo", True), ("tranas", False)]
+    assert results[0].figures["nara_vard_2024"] == 1_244_655
+    assert (tmp_path / "out" / "eksjo.html").exists() and not (tmp_path / "out" / "tranas.html").exists()

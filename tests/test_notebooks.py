@@ -1,0 +1,70 @@
+"""The output policy: reference notebooks carry outputs that nbval compares; the template is stripped."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from naravard_lib import paths
+from naravard_lib.refresh import reference_notebooks
+
+ALL = sorted(paths.NOTEBOOKS_DIR.rglob("*.ipynb"))
+IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
+
+
+def _cells(path):
+    return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
+
+def test_reference_notebooks_exist_in_reading_order():
+    names = [p.name for p in reference_notebooks()]
+    assert "01_fordelning.ipynb" in names
+    assert names[: len([n for n in names if n[:2].isdigit()])] == sorted(n for n in names if n[:2].isdigit())
+
+
+@pytest.mark.parametrize("path", reference_notebooks(), ids=lambda p: p.name)
+def test_reference_notebooks_are_committed_with_outputs(path):
+    cells = _cells(path)
+    assert all(c.execution_count is not None for c in cells), "run `make notebooks` to refresh outputs"
+    assert sum(bool(c.outputs) for c in cells) >= len(cells) // 2
+
+
+def test_the_report_template_is_committed_stripped():
+    cells = _cells(paths.REPORT_TEMPLATE)
+    assert all(not c.outputs and c.execution_count is None for c in cells)
+    assert any("parameters" in c.metadata.get("tags", []) for c in cells)
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_every_notebook_uses_the_project_kernel(path):
+    assert nbformat.read(path, as_version=4).metadata.kernelspec.name == paths.KERNEL_NAME
+
+
+@pytest.mark.parametrize("path", reference_notebooks(), ids=lambda p: p.name)
+def test_only_interactive_cells_escape_comparison(path):
+    for cell in _cells(path):
+        if IGNORE_TAGS & set(cell.metadata.get("tags", [])) or "NBVAL_IGNORE_OUTPUT" in cell.source:
+            assert any(word in cell.source for word in ("WhatIf(", "Explorer(", "Filter(")), cell.source
+
+
+def test_nbval_fails_when_a_reproduced_figure_changes(tmp_path):
+    notebook = nbformat.read(paths.NOTEBOOKS_DIR / "01_fordelning.ipynb", as_version=4)
+    changed = 0
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            for mime in ("text/plain", "text/html"):
+                text = output.get("data", {}).get(mime, "")
+                if "10 234 342" in text:
+                    output["data"][mime] = text.replace("10 234 342", "10 234 343")
+                    changed += 1
+    assert changed
+    target = tmp_path / "01_fordelning.ipynb"
+    nbformat.write(notebook, target)
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+                          "--nbval-current-env", "--nbval-sanitize-with", str(paths.PROJECT_ROOT / "tests/nbval_sanitize.cfg"),
+                          str(target)], capture_output=True, text=True, cwd=paths.NOTEBOOKS_DIR)
+    assert run.returncode != 0
+    assert "10 234 343" in run.stdout

@@ -1,0 +1,84 @@
+"""Parameter files and --kommun are checked before any kernel starts; mistakes get one line."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from naravard_lib import paths
+from naravard_lib.cli import app
+from naravard_lib.errors import ParameterError
+from naravard_lib.parameters import all_parameters, read_parameters, resolve_kommun, select, validate_parameters
+
+
+def test_all_13_parameter_files_are_valid():
+    found = all_parameters()
+    assert len(found) == 13
+    assert {p.slug for p in found} == {f.stem for f in paths.PARAMETERS_DIR.glob("*.yaml")}
+    assert read_parameters(paths.PARAMETERS_DIR / "jonkoping.yaml").kommun == "Jönköping"
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("jonkoping.yaml", "kommun: Jonkoping\n", "did you mean 'Jönköping'?"),
+    ("jonkoping.yaml", "kommun: Jönköping\nvisa_kartan: true\n", "unknown key 'visa_kartan' (did you mean 'visa_karta'?)"),
+    ("jonkoping.yaml", "kommun: Jönköping\nvisa_karta: ja\n", "key 'visa_karta' must be bool"),
+    ("jonkoping.yaml", "kommun: Jönköping\nvisa_karta: 1\n", "key 'visa_karta' must be bool"),
+    ("jonkoping.yaml", "kommun: 680\n", "key 'kommun' must be str"),
+    ("jonkoping.yaml", "kommun: [Jönköping\n", "line 2: not valid YAML"),
+    ("jonkoping.yaml", "- Jönköping\n", "expected key: value pairs"),
+    ("jonkoping.yaml", "visa_karta: true\n", "missing key 'kommun'"),
+    ("eksjo.yaml", "kommun: Jönköping\n", "rename it to jonkoping.yaml"),
+    ("jonkoping.yaml", "kommun: jonkoping\n", "must be written as 'Jönköping'"),
+    ("jonkoping.yaml", "kommun: !!python/object/apply:os.system [echo hi]\n", "not valid YAML"),
+])
+def test_bad_parameter_files_get_one_line(tmp_path, name, text, expected):
+    path = _write(tmp_path, name, text)
+    with pytest.raises(ParameterError) as info:
+        read_parameters(path)
+    message = str(info.value)
+    assert expected in message and "\n" not in message
+    assert message.startswith(str(path))
+
+
+def test_missing_parameter_file_for_a_municipality(tmp_path):
+    _write(tmp_path, "aneby.yaml", "kommun: Aneby\n")
+    with pytest.raises(ParameterError, match="no parameter file for eksjo, gislaved"):
+        all_parameters(tmp_path)
+
+
+def test_resolve_accepts_names_and_slugs():
+    assert resolve_kommun("varnamo") == "Värnamo"
+    assert resolve_kommun("SÄVSJÖ") == "Sävsjö"
+    with pytest.raises(ParameterError, match="did you mean 'Värnamo'"):
+        resolve_kommun("Varnamo kommun")
+    assert [p.slug for p in select(["Aneby", "aneby", "habo"])] == ["aneby", "habo"]
+
+
+def test_validate_parameters_defaults():
+    params = validate_parameters({"kommun": "Habo"}, "test")
+    assert params.notebook_parameters() == {"kommun": "Habo", "visa_karta": True, "rubrik": ""}
+
+
+def test_cli_rejects_a_misspelled_kommun_before_writing_anything(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", "--kommun", "Jonkoping", "--out", str(out)])
+    assert result.exit_code == 2
+    assert "did you mean 'Jönköping'?" in result.output
+    assert not out.exists()
+
+
+def test_cli_rejects_a_bad_executor(tmp_path):
+    result = CliRunner().invoke(app, ["build", "--executor", "spark", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "'local' or 'dask'" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_validate_passes_on_the_shipped_files():
+    result = CliRunner().invoke(app, ["validate"])
+    assert result.exit_code == 0, result.output
