@@ -184,6 +184,21 @@ def load_strategies() -> pd.DataFrame:
     return load("strategies")
 
 
+def load_initiatives() -> pd.DataFrame:
+    """The 2019 → 2023 rows of seed 004, coded on the maturity scale of ``codebook.csv``."""
+    return load("initiatives")
+
+
+def load_codebook() -> pd.DataFrame:
+    """The maturity scale 0-4 used to code the initiatives (rules in ``data/kodbok.md``)."""
+    return load("codebook")
+
+
+def load_indicators() -> pd.DataFrame:
+    """Every number seed 004 gives about the initiatives, with unit and quote."""
+    return load("indicators")
+
+
 def figure(key: str) -> int:
     """Value of one published figure by key, e.g. ``figure("national.2024.kommuner")``."""
     figures = load_published_figures().set_index("key")

@@ -18,6 +18,13 @@ KOMMUNER: tuple[str, ...] = (
 )
 PERIODS = ("2019-2022", "2023", "2024")
 INSATSOMRADEN = ("Nära vård", "Vårdens medarbetare", "Vidareutbildning", "Totalt")
+FOKUSOMRADEN = (
+    "Personcentrerat arbetssätt och kontinuitet", "Hälsofrämjande och förebyggande",
+    "Tillit och samverkanskultur, överenskommelser",
+    "Arbetssätt över organisationsgränser, kompetens och digitalisering", "Gemensamma stödsystem",
+    "Mätningar, berättelser och uppföljning",
+)
+REACH = ("alla 13", "några", "en kommun", "region", "länet", "okänd")
 SEED_FILES = (
     "000_b4d30c94750151c6.txt", "001_810176a096e53aad.txt", "002_afb530c70a69af00.txt",
     "003_d60446f7c2fbcbb5.txt", "004_22804defa31be928.txt",
@@ -133,6 +140,53 @@ TABLES: dict[str, Table] = {
             "citat_section": _section,
         },
         ("strategi",),
+    ),
+    "initiatives": _table(
+        "initiatives.csv",
+        {
+            "id": Column(int, Check.in_range(1, 999)),
+            "fokusomrade": Column(str, Check.isin(FOKUSOMRADEN)),
+            "namn": Column(str, _text),
+            "lage_2019": Column(str, _text, description="2019 state, our short form"),
+            "lage_2023": Column(str, _text, description="2023 state, our short form"),
+            "niva_2019": Column(int, Check.in_range(0, 4), description="maturity level, see codebook.csv"),
+            "niva_2023": Column(int, Check.in_range(0, 4)),
+            "rackvidd_2023": Column(str, Check.isin(REACH)),
+            "strategier": Column(str, Check.str_matches(r"^[1-4](;[1-4])*$")),
+            "osaker": Column(bool),
+            "samma_som": Column(str, Check.str_matches(r"^\d*$"), description="id of the row this repeats"),
+            "motivering": Column(str, _text, description="one-line rationale for both levels"),
+            "seed_anchor": Column(str, _text, description="verbatim start of the row in the seed"),
+            "source": _source,
+            "section": _section,
+        },
+        ("id",),
+    ),
+    "codebook": _table(
+        "codebook.csv",
+        {
+            "niva": Column(int, Check.in_range(0, 4)),
+            "etikett": Column(str, _text),
+            "beskrivning": Column(str, _text),
+            "typiska_formuleringar": Column(str, _text),
+        },
+        ("niva",),
+    ),
+    "indicators": _table(
+        "indicators.csv",
+        {
+            "key": Column(str, Check.str_matches(r"^[a-z0-9_]+$")),
+            "initiativ_id": Column(int),
+            "matt": Column(str, _text),
+            "varde_2019": Column("Int64", nullable=True),
+            "varde_2023": Column("Int64", nullable=True),
+            "enhet": Column(str, _text),
+            "citat_2019": Column(str, nullable=True),
+            "citat_2023": Column(str, nullable=True),
+            "source": _source,
+            "section": _section,
+        },
+        ("key",),
     ),
     "external_figures": _table(
         "external_figures.csv",

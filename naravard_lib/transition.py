@@ -1,0 +1,180 @@
+"""The shift 2019 → 2023: summaries, views and a filter over the coded initiatives of seed 004.
+
+Levels follow ``data/codebook.csv`` (0 did not exist … 4 introduced across the whole system).
+Rows that repeat an earlier row (``samma_som``) are shown in listings but counted once in every
+summary.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from . import data
+from .schemas import FOKUSOMRADEN
+
+LEVELS = range(5)
+BROAD = 4  #: "broad use": introduced across the whole system
+
+
+def initiatives(distinct: bool = False) -> pd.DataFrame:
+    """The coded rows, with ``forandring`` (2023 level − 2019 level) and a list of strategies.
+
+    Parameters
+    ----------
+    distinct : bool
+        Drop rows that repeat an earlier row, so each initiative counts once.
+    """
+    table = data.load_initiatives()
+    table["forandring"] = table["niva_2023"] - table["niva_2019"]
+    table["strategi_lista"] = table["strategier"].map(lambda s: [int(x) for x in s.split(";")])
+    if distinct:
+        table = table[table["samma_som"] == ""]
+    return table.reset_index(drop=True)
+
+
+def overall_shift() -> pd.DataFrame:
+    """Headline counts over the distinct initiatives (one row per measure, Swedish labels)."""
+    t = initiatives(distinct=True)
+    measures = [
+        ("Rader i källans tabeller", len(initiatives())),
+        ("Olika insatser", len(t)),
+        ("Fanns inte 2019 (nivå 0)", int((t.niva_2019 == 0).sum())),
+        ("Från ingenting till hela systemet (0 → 4)", int(((t.niva_2019 == 0) & (t.niva_2023 == BROAD)).sum())),
+        ("Från ingenting till minst spridning (0 → 3–4)", int(((t.niva_2019 == 0) & (t.niva_2023 >= 3)).sum())),
+        ("Införda i hela systemet 2023 (nivå 4)", int((t.niva_2023 == BROAD).sum())),
+        ("Oförändrad nivå", int((t.forandring == 0).sum())),
+        ("Kodning markerad osäker", int(t.osaker.sum())),
+    ]
+    return pd.DataFrame(measures, columns=["mått", "antal"])
+
+
+def _summary(groups) -> pd.DataFrame:
+    return groups.agg(
+        insatser=("id", "count"),
+        medel_2019=("niva_2019", "mean"),
+        medel_2023=("niva_2023", "mean"),
+        nya=("niva_2019", lambda s: int((s == 0).sum())),
+        hela_systemet_2023=("niva_2023", lambda s: int((s == BROAD).sum())),
+    ).assign(medel_forandring=lambda f: f.medel_2023 - f.medel_2019)
+
+
+def by_focus_area() -> pd.DataFrame:
+    """Per focus area of seed 004: count, mean levels, new ones, fully introduced ones."""
+    t = initiatives(distinct=True)
+    t["fokusomrade"] = pd.Categorical(t["fokusomrade"], categories=FOKUSOMRADEN, ordered=True)
+    return _summary(t.groupby("fokusomrade", observed=True)).reset_index()
+
+
+def by_strategy() -> pd.DataFrame:
+    """Per strategy 1-4 of the municipalities' plan (an initiative counts for each it serves)."""
+    t = initiatives(distinct=True).explode("strategi_lista").rename(columns={"strategi_lista": "strategi"})
+    t["strategi"] = t["strategi"].astype(int)
+    titles = data.load_strategies().set_index("strategi")["titel"]
+    result = _summary(t.groupby("strategi")).reset_index()
+    result.insert(1, "titel", result["strategi"].map(titles))
+    return result
+
+
+def transition_matrix() -> pd.DataFrame:
+    """Distinct initiatives counted by 2019 level (rows) × 2023 level (columns), all levels shown."""
+    t = initiatives(distinct=True)
+    return (pd.crosstab(t["niva_2019"], t["niva_2023"])
+            .reindex(index=LEVELS, columns=LEVELS, fill_value=0)
+            .rename_axis(index="nivå 2019", columns="nivå 2023"))
+
+
+def filter_initiatives(fokusomrade: str | None = None, strategi: int | None = None,
+                       min_niva_2023: int = 0, bara_nya: bool = False) -> pd.DataFrame:
+    """The initiatives matching every given condition, for listing (duplicates included)."""
+    t = initiatives()
+    if fokusomrade:
+        t = t[t["fokusomrade"] == fokusomrade]
+    if strategi:
+        t = t[t["strategi_lista"].map(lambda s: strategi in s)]
+    t = t[t["niva_2023"] >= min_niva_2023]
+    if bara_nya:
+        t = t[t["niva_2019"] == 0]
+    return t[["id", "namn", "fokusomrade", "niva_2019", "niva_2023", "rackvidd_2023", "strategier", "motivering"]]
+
+
+def indicators() -> pd.DataFrame:
+    """The numbers seed 004 gives, beside the initiative they describe."""
+    table = data.load_indicators()
+    names = data.load_initiatives().set_index("id")["namn"]
+    table.insert(1, "insats", table["initiativ_id"].map(names))
+    return table[["insats", "matt", "varde_2019", "varde_2023", "enhet", "citat_2023"]]
+
+
+# --------------------------------------------------------------------------- figures
+
+def dumbbell(table: pd.DataFrame | None = None, ax=None):
+    """Each initiative's level 2019 (grey) and 2023 (orange) joined by a line, grouped by area."""
+    t = initiatives(distinct=True) if table is None else table
+    t = t.sort_values(["fokusomrade", "niva_2023", "niva_2019"], key=lambda s: s.map(
+        {a: i for i, a in enumerate(FOKUSOMRADEN)}) if s.name == "fokusomrade" else s).reset_index(drop=True)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.28 * len(t) + 1))
+    y = range(len(t))
+    ax.hlines(y, t["niva_2019"], t["niva_2023"], color="#b0b0b0", linewidth=2)
+    ax.scatter(t["niva_2019"], y, color="#7f7f7f", label="2019", zorder=3)
+    ax.scatter(t["niva_2023"], y, color="#dd8452", label="2023", zorder=3)
+    ax.set_yticks(list(y), t["namn"], fontsize=7)
+    ax.set_xticks(list(LEVELS), [str(v) for v in LEVELS])
+    ax.set(xlabel="mognadsnivå (0 fanns inte … 4 i hela systemet)", title="Från 2019 till 2023, insats för insats")
+    for boundary in t.index[t["fokusomrade"].ne(t["fokusomrade"].shift()) & (t.index > 0)]:
+        ax.axhline(boundary - 0.5, color="#e0e0e0", linewidth=0.8)  # between focus areas
+    ax.invert_yaxis()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    sns.despine(ax=ax)
+    return ax
+
+
+def heatmap(ax=None):
+    """The transition matrix as a heatmap with counts."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4))
+    sns.heatmap(transition_matrix(), annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, linewidths=0.5)
+    ax.set(title="Antal insatser: nivå 2019 × nivå 2023")
+    return ax
+
+
+class InitiativeFilter:
+    """Dropdowns for focus area and strategy, a slider for the 2023 level, and the matching list."""
+
+    def __init__(self):
+        from .widgets import _ipywidgets
+
+        widgets = _ipywidgets()
+        style = {"description_width": "150px"}
+        self.controls = {
+            "fokusomrade": widgets.Dropdown(options=[("Alla", None)] + [(a, a) for a in FOKUSOMRADEN],
+                                            description="Fokusområde", style=style),
+            "strategi": widgets.Dropdown(options=[("Alla", None)] + [(f"Strategi {i}", i) for i in range(1, 5)],
+                                         description="Strategi", style=style),
+            "min_niva_2023": widgets.IntSlider(value=0, min=0, max=4, description="Minst nivå 2023", style=style),
+            "bara_nya": widgets.Checkbox(value=False, description="Bara nya sedan 2019"),
+        }
+        self.count = widgets.HTML()
+        self.output = widgets.Output()
+        for control in self.controls.values():
+            control.observe(lambda _change: self.update(), names="value")
+        self.view = widgets.VBox([*self.controls.values(), self.count, self.output])
+        self.table = pd.DataFrame()
+        self.update()
+
+    def update(self) -> None:
+        """Refilter and redisplay."""
+        from IPython.display import display
+
+        self.table = filter_initiatives(**{k: c.value for k, c in self.controls.items()})
+        self.count.value = f"<b>{len(self.table)}</b> rader"
+        self.output.clear_output(wait=True)
+        with self.output:
+            display(self.table.set_index("id"))
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.view)
