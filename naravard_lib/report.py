@@ -133,3 +133,25 @@ def rural_text(kommun: str) -> str:
         "överenskommelsen säger att regionerna bör samverka med relevanta kommuner i länet i den delen. "
         "Att utveckla primärvården på landsbygd är ett av de fem områden som medlen får användas till."
     )
+
+
+def initiatives_for(kommun: str) -> pd.DataFrame:
+    """Shared initiatives whose 2023 reach includes ``kommun``: all 13, the whole län, or named.
+
+    Initiatives of the region alone, or in "some" municipalities not named, are left out: the
+    seed does not say whether this municipality takes part.
+    """
+    from .transition import initiatives
+
+    kommun = _check(kommun)
+    table = initiatives(distinct=True)
+    named = table["lage_2023"].str.contains(kommun, regex=False)
+    chosen = table[table["rackvidd_2023"].isin(["alla 13", "länet"]) | named]
+    labels = data.load_codebook().set_index("niva")["etikett"]
+    chosen = chosen.sort_values(["niva_2023", "id"], ascending=[False, True])
+    return pd.DataFrame({
+        "Insats": chosen["namn"],
+        "Läge 2023": chosen["lage_2023"],
+        "Nivå 2019": chosen["niva_2019"].map(lambda n: f"{n} – {labels[n]}"),
+        "Nivå 2023": chosen["niva_2023"].map(lambda n: f"{n} – {labels[n]}"),
+    }).reset_index(drop=True)
