@@ -75,5 +75,16 @@ def validate() -> None:
     typer.echo(f"{len(TABLES)} data files and the parameter files are valid.")
 
 
+@app.command()
+def participant(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the participant copies.")] = Path("build/participant"),
+) -> None:
+    """Write participant copies of the exercises: solution cells removed, outputs cleared."""
+    from .participant import write_participant_copies
+
+    for path in write_participant_copies(out):
+        typer.echo(f"wrote {path}")
+
+
 if __name__ == "__main__":
     app()

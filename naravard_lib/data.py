@@ -199,6 +199,29 @@ def load_indicators() -> pd.DataFrame:
     return load("indicators")
 
 
+def load_frameworks() -> pd.DataFrame:
+    """Rules, principles, the Sörmland målbild, ÖK areas and the learning model, one item per row."""
+    return load("frameworks")
+
+
+def load_strategy_links() -> pd.DataFrame:
+    """Our mapping: each strategy ↔ a Sörmland concept, an SKR principle and a shift, with reasons."""
+    return load("strategy_links")
+
+
+def load_timeline() -> pd.DataFrame:
+    """Dated events of the reform as the seeds give them."""
+    return load("timeline")
+
+
+def load_roles() -> pd.DataFrame:
+    """Who does what in the reform, with the ÖK 2024 money each actor receives (where any)."""
+    roles = load("roles")
+    figures = load_published_figures().set_index("key")["value"]
+    roles["belopp_2024"] = roles["pengar_2024"].map(lambda k: figures.get(k) if isinstance(k, str) else None)
+    return roles
+
+
 def figure(key: str) -> int:
     """Value of one published figure by key, e.g. ``figure("national.2024.kommuner")``."""
     figures = load_published_figures().set_index("key")

@@ -105,3 +105,29 @@ def lan_map(values: pd.Series, title: str, highlight: str | None = None, legend_
     ax.set_axis_off()
     ax.set_title(title)
     return ax
+
+
+def timeline(events: pd.DataFrame, ax=None):
+    """Dated events as points (and periods as bars) on a time axis, labelled in Swedish."""
+    ax = _axes(ax, (9, 4.5))
+    events = events.sort_values("datum").reset_index(drop=True)
+    start = pd.to_datetime(events["datum"])
+    end = pd.to_datetime(events["slutdatum"])
+    colors = {"beslut": PALETTE["base"], "lag": PALETTE["negative"], "överenskommelse": PALETTE["highlight"],
+              "plan": PALETTE["neutral"]}
+    for y, (s, e, row) in enumerate(zip(start, end, events.itertuples())):
+        color = colors[row.typ]
+        if pd.notna(e):
+            ax.plot([s, min(e, pd.Timestamp("2026-06-30"))], [y, y], color=color, linewidth=6, alpha=0.6,
+                    solid_capstyle="butt")
+        ax.plot([s], [y], "o", color=color)
+        ax.annotate(row.handelse, (s, y), xytext=(6, 4), textcoords="offset points", fontsize=7.5)
+    ax.set_yticks([])
+    ax.set_xlim(pd.Timestamp("2018-10-01"), pd.Timestamp("2027-06-30"))
+    ax.set_title("Reformen i tid (enligt källorna)")
+    for name, color in colors.items():
+        ax.plot([], [], "o", color=color, label=name)
+    ax.legend(loc="lower left", frameon=False, fontsize=8)
+    ax.invert_yaxis()
+    sns.despine(ax=ax, left=True)
+    return ax

@@ -8,27 +8,11 @@ import pytest
 
 from naravard_lib import data
 from naravard_lib.formatting import format_number, parse_swedish_amount
+from seedtext import region, squash
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
-
-
-def _region(text: str, section: str) -> str:
-    """Text under the heading named by ``section`` ('A / B': B narrows A when it is a heading)."""
-    lines = text.splitlines()
-    start, end = 0, len(lines)
-    for part in section.split(" / "):
-        pattern = re.compile(r"^(#+)\s*\**" + re.escape(part.strip()) + r"\**\s*$")
-        hits = [i for i in range(start, end) if pattern.match(lines[i].strip())]
-        if not hits:
-            assert part is not section.split(" / ")[0], f"heading {part!r} not found"
-            break
-        level = len(pattern.match(lines[hits[0]].strip()).group(1))
-        start = hits[0]
-        nxt = [i for i in range(start + 1, end) if re.match(r"^#{1,%d}\s" % level, lines[i])]
-        end = nxt[0] if nxt else end
-    return "\n".join(lines[start:end])
+_squash = squash
+_region = region
 
 
 def test_every_allocation_cell_is_in_its_table_row_and_column(seeds):
@@ -86,3 +70,19 @@ def test_municipality_rural_status_is_from_seed(seeds):
 def test_parse_swedish_amount(text, value):
     parsed = parse_swedish_amount(text)
     assert (parsed if parsed is None else round(parsed)) == value
+
+
+@pytest.mark.parametrize("table", ["frameworks", "timeline", "roles"])
+def test_quoted_phrases_are_in_their_sections(seeds, table):
+    frame = data.read_table(table)
+    for row in frame.itertuples():
+        text = squash(region((seeds / row.source).read_text(encoding="utf-8"), row.section))
+        assert squash(row.citat) in text, (table, row.citat)
+
+
+def test_strategies_quote_esther_and_the_plan(seeds):
+    for row in data.load_strategies().itertuples():
+        plan = squash(region((seeds / row.source).read_text(encoding="utf-8"), row.section))
+        assert row.titel in plan
+        slides = squash(region((seeds / row.citat_source).read_text(encoding="utf-8"), row.citat_section))
+        assert row.esther_citat in slides

@@ -1,0 +1,123 @@
+"""Self-check for the exercises: tells a participant whether an answer is right, with a hint.
+
+The right answers are computed from the workbook's data when checked, never stored as text,
+and feedback never prints them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from IPython.display import Markdown
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: the question, how to compute the answer, how to compare, and a hint."""
+
+    question: str
+    answer: Callable[[], object]
+    hint: str
+    kind: str = "number"  # number | set | text
+    tolerance: float = 0.0
+
+
+def _per_capita_eksjo():
+    from . import allocation, data
+
+    return float(data.allocation_table("2024").at["Eksjö", "Nära vård"] / allocation.populations("2024")["Eksjö"])
+
+
+def _new_broad_strategy_2():
+    from .transition import filter_initiatives
+
+    return set(filter_initiatives(strategi=2, bara_nya=True, min_niva_2023=4)["id"])
+
+
+def _gap_2019():
+    from .reconciliation import reconcile_totals
+
+    found = reconcile_totals().query("period == '2019-2022' and column == 'Vårdens medarbetare'")
+    return int(found["difference"].iloc[0])
+
+
+def _aneby_equal_base():
+    from .widgets import Scenario, what_if_table
+
+    table = what_if_table(Scenario(base_share=0.2)).set_index("kommun")
+    return int(table.at["Aneby", "belopp"])
+
+
+def _strategy_3_concept():
+    from . import data
+
+    return data.load_strategy_links().set_index("strategi").at[3, "sormland_begrepp"]
+
+
+EXERCISES: dict[str, Exercise] = {
+    "per_invanare": Exercise(
+        "Hur många kronor per invånare fick Eksjö inom Nära vård 2024? Svara med två decimaler.",
+        _per_capita_eksjo, "Dela Eksjös belopp 2024 med Eksjös befolkning 1 nov 2023: "
+        "`data.allocation_table('2024')` och `allocation.populations('2024')`.", tolerance=0.005),
+    "nya_breda_strategi_2": Exercise(
+        "Vilka insatser (id) fanns inte 2019, tjänar strategi 2 och är 2023 införda i hela systemet?",
+        _new_broad_strategy_2, "Använd `transition.filter_initiatives` med strategi, bara_nya och min_niva_2023.",
+        kind="set"),
+    "sormland_strategi_3": Exercise(
+        "Vilket av Sörmlands tre begrepp passar bäst med strategi 3, Förändrade arbetssätt?",
+        _strategy_3_concept, "Läs vad begreppen betyder (`data.load_frameworks()`, ramverk sormland_begrepp) "
+        "och tänk på tillgänglighet och digitala tjänster.", kind="text"),
+    "skillnad_2019": Exercise(
+        "Hur många kronor större är summaraden än cellerna i kolumnen Vårdens medarbetare 2019–2022?",
+        _gap_2019, "`reconcile_totals()` listar varje summa som inte stämmer."),
+    "lika_bas_aneby": Exercise(
+        "Hur många kronor hade Aneby fått 2024 om en femtedel av potten delats lika mellan kommunerna?",
+        _aneby_equal_base, "Använd `what_if_table(Scenario(base_share=0.2))`."),
+}
+
+
+def _normalise(value, kind):
+    if kind == "set":
+        return {int(v) for v in value}
+    if kind == "text":
+        return str(value).strip().casefold()
+    return float(value)
+
+
+def is_right(exercise_id: str, answer) -> bool:
+    """Whether ``answer`` is right (False for a missing or malformed answer)."""
+    exercise = EXERCISES[exercise_id]
+    if answer is None or answer is Ellipsis:
+        return False
+    try:
+        given, right = _normalise(answer, exercise.kind), _normalise(exercise.answer(), exercise.kind)
+    except (TypeError, ValueError):
+        return False
+    if exercise.kind == "number":
+        return abs(given - right) <= exercise.tolerance
+    return given == right
+
+
+def feedback(exercise_id: str, answer) -> str:
+    """Swedish feedback: right, not yet answered, or a hint – never the answer itself."""
+    if exercise_id not in EXERCISES:
+        from .data import suggest
+
+        return f"Okänd uppgift {exercise_id!r}{suggest(exercise_id, EXERCISES)}."
+    exercise = EXERCISES[exercise_id]
+    if answer is None or answer is Ellipsis:
+        return f"Inget svar ännu. Tips: {exercise.hint}"
+    if is_right(exercise_id, answer):
+        return "Rätt! ✔"
+    return f"Inte riktigt – försök igen. Tips: {exercise.hint}"
+
+
+def check(exercise_id: str, answer):
+    """Show feedback on an answer in the notebook (Markdown)."""
+    return Markdown(f"**{feedback(exercise_id, answer)}**")
+
+
+def question(exercise_id: str):
+    """Show an exercise's question (Markdown)."""
+    return Markdown(f"**Uppgift:** {EXERCISES[exercise_id].question}")
