@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from functools import lru_cache
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
@@ -414,6 +415,12 @@ def analyse_2019_2022(total_range: tuple[int, int] = (300_000, 450_000)) -> pd.D
 
 
 def change_2023_2024() -> pd.DataFrame:
+    """Change in the Nära vård amount 2023 → 2024 per municipality, decomposed (see :func:`_change`)."""
+    return _change().copy()
+
+
+@lru_cache(maxsize=1)
+def _change() -> pd.DataFrame:
     """Change in the Nära vård amount 2023 → 2024 per municipality, decomposed.
 
     ``pool_effect = (P24 - P23) * s23`` is what the change of pool alone would give;

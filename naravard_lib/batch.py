@@ -16,6 +16,7 @@ import os
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import paths
@@ -70,14 +71,20 @@ def _key_figures(notebook) -> dict:
     raise RuntimeError("the template has no 'key-figures' cell with JSON output")
 
 
-def to_html(notebook) -> str:
-    """The report as a standalone HTML page without code, prompts or the key-figures cell."""
+@lru_cache(maxsize=1)
+def _exporter():
+    """One HTML exporter per process: loading its templates costs more than one export."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"key-figures"}, enabled=True), True)
-    body, _ = exporter.from_notebook_node(notebook)
+    return exporter
+
+
+def to_html(notebook) -> str:
+    """The report as a standalone HTML page without code, prompts or the key-figures cell."""
+    body, _ = _exporter().from_notebook_node(notebook)
     return body
 
 
@@ -100,7 +107,8 @@ def run_report(params: ReportParameters, out_dir: str | Path, template: str | Pa
     try:
         executed = papermill.execute_notebook(
             str(template), str(running), parameters=params.notebook_parameters(), kernel_name=kernel_name,
-            cwd=str(template.parent), progress_bar=False, log_output=False, execution_timeout=timeout)
+            cwd=str(template.parent), progress_bar=False, log_output=False, execution_timeout=timeout,
+            request_save_on_cell_execute=False, autosave_cell_every=0)  # written once, at the end
         _strip_volatile(executed)
         executed.metadata.papermill["output_path"] = finals[0].name  # not the temporary name
         figures = _key_figures(executed)
@@ -127,8 +135,20 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(text.split())[:500] if text else "".join(traceback.format_exception_only(exc)).strip()
 
 
-def _run_local(jobs: list[ReportParameters], out_dir: Path, workers: int, template: Path, progress):
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+def _quiet_worker() -> None:
+    """Send a worker's stderr (and so its kernels' log chatter) to a log file, not the terminal.
+
+    Failures still reach the user: papermill's error comes back in each :class:`ReportResult`.
+    """
+    import tempfile
+
+    log = open(Path(tempfile.gettempdir()) / f"naravard-worker-{os.getpid()}.log", "a", encoding="utf-8")  # noqa: SIM115
+    os.dup2(log.fileno(), 2)
+
+
+def _run_local(jobs: list[ReportParameters], out_dir: Path, workers: int, template: Path, progress,
+               verbose: bool = False):
+    with ProcessPoolExecutor(max_workers=workers, initializer=None if verbose else _quiet_worker) as pool:
         futures = {pool.submit(run_report, p, out_dir, template): p for p in jobs}
         for future in as_completed(futures):
             progress.update(1)
@@ -158,7 +178,7 @@ def _run_dask(jobs: list[ReportParameters], out_dir: Path, workers: int, templat
 
 def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, executor: str = "local",
           scheduler: str | None = None, template: str | Path | None = None,
-          show_progress: bool = True) -> list[ReportResult]:
+          show_progress: bool = True, verbose: bool = False) -> list[ReportResult]:
     """Run every report, then write ``summary.csv`` and ``index.html``.
 
     Parameters
@@ -172,6 +192,8 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
     executor : {"local", "dask"}
         A local process pool, or a dask.distributed cluster (a LocalCluster on this machine unless
         ``scheduler`` gives the address of a running one).
+    verbose : bool
+        Let local workers' kernels write their logs to the terminal (otherwise to a temp log file).
 
     Returns
     -------
@@ -189,7 +211,7 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
         if executor == "dask":
             results = list(_run_dask(jobs, out_dir, workers, template, progress, scheduler))
         else:
-            results = list(_run_local(jobs, out_dir, workers, template, progress))
+            results = list(_run_local(jobs, out_dir, workers, template, progress, verbose))
     order = {p.slug: i for i, p in enumerate(jobs)}
     results.sort(key=lambda r: order[r.slug])
     write_summary(results, out_dir / "summary.csv")

@@ -27,6 +27,7 @@ def build(
     executor: Annotated[str, typer.Option(help="'local' (process pool) or 'dask' (dask.distributed).")] = "local",
     scheduler: Annotated[Optional[str], typer.Option(help="Address of a running dask scheduler (with --executor dask).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Show the kernels' own log messages.")] = False,
 ) -> None:
     """Build one HTML report per municipality, an index.html and a summary.csv."""
     from .batch import build as run_build
@@ -42,7 +43,7 @@ def build(
         _fail(error)
     out = out or paths.reports_dir()
     results = run_build(selected, out, workers=jobs, executor=executor, scheduler=scheduler,
-                        show_progress=not quiet)
+                        show_progress=not quiet, verbose=verbose)
     failed = [r for r in results if not r.ok]
     typer.echo(f"{len(results) - len(failed)} of {len(results)} reports written to {out}; index: {out / 'index.html'}")
     for result in failed:

