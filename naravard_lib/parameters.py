@@ -12,6 +12,7 @@ import yaml
 from . import paths
 from .data import load_municipalities, suggest
 from .errors import ParameterError
+from .schemas import KOMMUNER
 
 #: Allowed keys, their type and their meaning (the template's parameters cell says the same).
 SCHEMA: dict[str, tuple[type, str]] = {
@@ -91,9 +92,9 @@ def read_parameters(path: Path) -> ReportParameters:
 
 
 def all_parameters(folder: Path | None = None) -> list[ReportParameters]:
-    """Validate every parameter file; all 13 municipalities must have exactly one."""
+    """Validate every parameter file; all 13 municipalities must have exactly one. Swedish order (å, ä, ö last)."""
     folder = folder or paths.PARAMETERS_DIR
-    found = [read_parameters(p) for p in sorted(folder.glob("*.yaml"))]
+    found = sorted((read_parameters(p) for p in folder.glob("*.yaml")), key=lambda p: KOMMUNER.index(p.kommun))
     missing = sorted(set(load_municipalities()["slug"]) - {p.slug for p in found})
     if missing:
         raise ParameterError(f"{folder}: no parameter file for {', '.join(missing)} (expected <slug>.yaml)")

@@ -60,6 +60,16 @@ def _rewrite(path, edit):
     frame.to_csv(path, index=False)
 
 
+def _set_cell(path, row: int, column: str, value: str) -> None:
+    """Overwrite one cell (0-based data row, i.e. file line row + 2)."""
+
+    def edit(frame):
+        frame.loc[row, column] = value
+        return frame
+
+    _rewrite(path, edit)
+
+
 def _one_line(error: DataError) -> str:
     text = str(error)
     assert "\n" not in text and "Traceback" not in text
@@ -84,11 +94,7 @@ def test_missing_column(data_copy):
 def test_non_numeric_amount_names_line_and_column(data_copy):
     path = data_copy("allocations.csv")
 
-    def edit(frame):
-        frame.loc[4, "amount_sek"] = "1 686 548"
-        return frame
-
-    _rewrite(path, edit)
+    _set_cell(path, 4, "amount_sek", "1 686 548")
     with pytest.raises(DataError) as info:
         data.read_table("allocations", path)
     text = _one_line(info.value)
@@ -99,11 +105,7 @@ def test_non_numeric_amount_names_line_and_column(data_copy):
 def test_negative_amount(data_copy):
     path = data_copy("allocations.csv")
 
-    def edit(frame):
-        frame.loc[10, "amount_sek"] = "-5"
-        return frame
-
-    _rewrite(path, edit)
+    _set_cell(path, 10, "amount_sek", "-5")
     with pytest.raises(DataError) as info:
         data.read_table("allocations", path)
     assert (info.value.row, info.value.column) == (12, "amount_sek")
@@ -113,11 +115,7 @@ def test_negative_amount(data_copy):
 def test_unknown_municipality_suggests_the_right_name(data_copy):
     path = data_copy("allocations.csv")
 
-    def edit(frame):
-        frame.loc[20, "kommun"] = "Jonkoping"
-        return frame
-
-    _rewrite(path, edit)
+    _set_cell(path, 20, "kommun", "Jonkoping")
     with pytest.raises(DataError) as info:
         data.read_table("allocations", path)
     text = _one_line(info.value)
@@ -137,11 +135,7 @@ def test_duplicate_key(data_copy):
 def test_bad_boolean(data_copy):
     path = data_copy("municipalities.csv")
 
-    def edit(frame):
-        frame.loc[2, "landsbygdskommun"] = "ja"
-        return frame
-
-    _rewrite(path, edit)
+    _set_cell(path, 2, "landsbygdskommun", "ja")
     with pytest.raises(DataError, match=re.escape("municipalities.csv, line 4, column 'landsbygdskommun'")):
         data.read_table("municipalities", path)
 

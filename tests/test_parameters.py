@@ -16,6 +16,7 @@ def test_all_13_parameter_files_are_valid():
     assert len(found) == 13
     assert {p.slug for p in found} == {f.stem for f in paths.PARAMETERS_DIR.glob("*.yaml")}
     assert read_parameters(paths.PARAMETERS_DIR / "jonkoping.yaml").kommun == "Jönköping"
+    assert [p.slug for p in found][-2:] == ["vetlanda", "varnamo"]  # Swedish order, as in the seed tables
 
 
 def _write(tmp_path, name, text):
