@@ -11,11 +11,10 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 import os
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -273,7 +272,3 @@ def index_page(results: list[ReportResult]) -> str:
     failed = (f'<h2 class="fel">Rapporter som inte blev klara</h2><ul>{"".join(failures)}</ul>' if failures else "")
     return _PAGE.format(rows="\n".join(rows), failures=failed)
 
-
-def results_as_json(results: list[ReportResult]) -> str:
-    """Machine-readable results (for scripts driving the batch)."""
-    return json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=1)

@@ -23,7 +23,7 @@ def _fail(error: Exception) -> None:
 def build(
     kommun: Annotated[Optional[list[str]], typer.Option("--kommun", "-k", help="Municipality name or slug; repeat for several. Default: all 13.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Reports built at the same time.")] = 2,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: reports/).")] = None,
     executor: Annotated[str, typer.Option(help="'local' (process pool) or 'dask' (dask.distributed).")] = "local",
     scheduler: Annotated[Optional[str], typer.Option(help="Address of a running dask scheduler (with --executor dask).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,

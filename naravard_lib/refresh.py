@@ -7,6 +7,8 @@ committed without outputs).
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -30,7 +32,33 @@ def execute_in_place(path: Path, timeout: int = 600) -> None:
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     for cell in notebook.cells:  # execution timestamps are not part of the story
         cell.metadata.pop("execution", None)
-    nbformat.write(notebook, path)
+    path.write_text(_stable_widget_ids(nbformat.writes(notebook)), encoding="utf-8")
+
+
+def _stable_widget_ids(text: str) -> str:
+    """Renumber the random widget model ids so that a re-run gives the same file.
+
+    Models are numbered in the order met walking from each displayed widget through the
+    models it references, which does not depend on the ids themselves.
+    """
+    notebook = json.loads(text)
+    state = notebook.get("metadata", {}).get("widgets", {}).get(
+        "application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    if not state:
+        return text
+    queue = re.findall(r'"model_id": "([0-9a-f]{32})"', json.dumps(notebook["cells"]))
+    order: list[str] = []
+    while queue:
+        model = queue.pop(0)
+        if model in order or model not in state:
+            continue
+        order.append(model)
+        queue.extend(re.findall(r"IPY_MODEL_([0-9a-f]{32})", json.dumps(state[model], sort_keys=True)))
+    blank = lambda m: re.sub(r"[0-9a-f]{32}", "", json.dumps(state[m], sort_keys=True))  # noqa: E731
+    order += sorted((m for m in state if m not in order), key=blank)
+    for number, old in enumerate(order, start=1):
+        text = text.replace(old, f"{number:032x}")
+    return nbformat.writes(nbformat.reads(text, as_version=4))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -54,7 +54,7 @@ def profile(number: int) -> dict:
     chosen = chosen[~chosen["id"].isin(data.load_initiatives().query("samma_som != ''")["id"])]
     ids = set(chosen["id"])
     found = indicators()
-    found = found[data.load_indicators()["initiativ_id"].isin(ids).to_numpy()]
+    found = found[found["initiativ_id"].isin(ids)]
     return {
         "titel": row["titel"], "citat": row["esther_citat"], "beskrivning": row["beskrivning"],
         "koppling_malbild": split_list(row["koppling_malbild"]), "matomraden": split_list(row["matomraden"]),

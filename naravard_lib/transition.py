@@ -104,7 +104,7 @@ def indicators() -> pd.DataFrame:
     table = data.load_indicators()
     names = data.load_initiatives().set_index("id")["namn"]
     table.insert(1, "insats", table["initiativ_id"].map(names))
-    return table[["insats", "matt", "varde_2019", "varde_2023", "enhet", "citat_2023"]]
+    return table[["initiativ_id", "insats", "matt", "varde_2019", "varde_2023", "enhet", "citat_2023"]]
 
 
 # --------------------------------------------------------------------------- figures
@@ -112,8 +112,8 @@ def indicators() -> pd.DataFrame:
 def dumbbell(table: pd.DataFrame | None = None, ax=None):
     """Each initiative's level 2019 (grey) and 2023 (orange) joined by a line, grouped by area."""
     t = initiatives(distinct=True) if table is None else table
-    t = t.sort_values(["fokusomrade", "niva_2023", "niva_2019"], key=lambda s: s.map(
-        {a: i for i, a in enumerate(FOKUSOMRADEN)}) if s.name == "fokusomrade" else s).reset_index(drop=True)
+    t = (t.assign(_area=t["fokusomrade"].map(FOKUSOMRADEN.index))
+          .sort_values(["_area", "niva_2023", "niva_2019"]).reset_index(drop=True))
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.28 * len(t) + 1))
     y = range(len(t))

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import allocation as al
 from . import data
-from .formatting import swedish_table
+from .formatting import format_sek, swedish_table
 
 
 def _ipywidgets():
@@ -110,7 +110,7 @@ class WhatIf:
             return
         self.table = what_if_table(scenario)
         total = int(self.table["belopp"].sum())
-        self.message.value = (f"Till kommunerna: <b>{swedish_table(pd.DataFrame({'v': [total]}), money=['v']).v[0]} kr</b>"
+        self.message.value = (f"Till kommunerna: <b>{format_sek(total)}</b>"
                               f" · största skillnad mot publicerat: "
                               f"<b>{int(self.table['skillnad'].abs().max())} kr</b>")
         self.table_output.clear_output(wait=True)
