@@ -17,12 +17,14 @@ help:
 	@echo "make benchmark   time the batch against a naive papermill loop"
 
 # Re-installs only when pyproject.toml changes (the stamp is newer otherwise).
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml naravard_lib/jupyterlab-overrides.json
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (naravard)" >/dev/null
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp naravard_lib/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -41,8 +43,12 @@ notebooks: $(STAMP)
 participant: $(STAMP)
 	$(VENV)/bin/naravard participant --out build/participant
 
+# Offline by design: no extension manager, update check or news feed reaching the network.
+LAB_OFFLINE := --LabApp.extension_manager=readonly --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	--LabApp.news_url=None
+
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks
+	$(VENV)/bin/jupyter lab $(LAB_OFFLINE) $(LAB_ARGS) notebooks
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/batch.py

@@ -1,20 +1,26 @@
-"""Figures for the notebooks and reports: seaborn/matplotlib, Swedish labels, fixed styling.
+"""Figures for the notebooks and reports: matplotlib (seaborn where it helps), Swedish labels.
 
 Each function draws on an ``ax`` you pass (or a new one) and returns the ``Axes``, so a notebook
-can combine them and tests can inspect them.
+can combine them and tests can inspect them. seaborn is imported only by the functions that use
+it, so a report kernel does not pay for it.
 """
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 from matplotlib.ticker import FuncFormatter
 
 from .formatting import format_number
 
 PALETTE = {"base": "#4c72b0", "highlight": "#dd8452", "neutral": "#b0b0b0", "negative": "#c44e52"}
 _kr = FuncFormatter(lambda value, _: format_number(value))
+
+
+def despine(ax, left: bool = False) -> None:
+    """Hide the top and right frame lines (and the left one with ``left=True``)."""
+    for side in ("top", "right") + (("left",) if left else ()):
+        ax.spines[side].set_visible(False)
 
 
 def _axes(ax, size=(8, 5)):
@@ -29,15 +35,15 @@ def amount_bars(values: pd.Series, title: str, xlabel: str = "kronor", highlight
     ax = _axes(ax)
     ordered = values.sort_values(ascending=False)
     colors = [PALETTE["highlight"] if k == highlight else PALETTE["base"] for k in ordered.index]
-    sns.barplot(x=ordered.to_numpy(), y=list(ordered.index), hue=list(ordered.index), palette=colors,
-                legend=False, ax=ax, orient="h")
+    ax.barh(list(ordered.index), ordered.to_numpy(), color=colors)
+    ax.invert_yaxis()
     ax.set(title=title, xlabel=xlabel, ylabel="")
     ax.xaxis.set_major_formatter(_kr)
     for patch, value in zip(ax.patches, ordered.to_numpy()):
         ax.annotate(format_number(value, decimals), (patch.get_width(), patch.get_y() + patch.get_height() / 2),
                     xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
     ax.margins(x=0.15)
-    sns.despine(ax=ax)
+    despine(ax)
     return ax
 
 
@@ -52,7 +58,7 @@ def change_decomposition(change: pd.DataFrame, ax=None):
     ax.xaxis.set_major_formatter(_kr)
     ax.invert_yaxis()
     ax.legend(loc="lower left", frameon=False)
-    sns.despine(ax=ax)
+    despine(ax)
     return ax
 
 
@@ -67,7 +73,7 @@ def money_flow(flow: pd.DataFrame, ax=None):
                     va="center", fontsize=8)
     ax.set(title="Pengarnas väg 2024 (logaritmisk skala)", xlabel="kronor", ylabel="")
     ax.margins(x=0.6)
-    sns.despine(ax=ax)
+    despine(ax)
     return ax
 
 
@@ -128,5 +134,5 @@ def timeline(events: pd.DataFrame, ax=None):
         ax.plot([], [], "o", color=color, label=name)
     ax.legend(loc="lower left", frameon=False, fontsize=8)
     ax.invert_yaxis()
-    sns.despine(ax=ax, left=True)
+    despine(ax, left=True)
     return ax

@@ -32,7 +32,7 @@ def execute_in_place(path: Path, timeout: int = 600) -> None:
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     for cell in notebook.cells:  # execution timestamps are not part of the story
         cell.metadata.pop("execution", None)
-    path.write_text(_stable_widget_ids(nbformat.writes(notebook)), encoding="utf-8")
+    path.write_text(_stable_widget_ids(nbformat.writes(notebook)).rstrip("\n") + "\n", encoding="utf-8")
 
 
 def _stable_widget_ids(text: str) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 
 from . import data
+from .plots import despine
 from .schemas import FOKUSOMRADEN
 
 LEVELS = range(5)
@@ -127,12 +127,14 @@ def dumbbell(table: pd.DataFrame | None = None, ax=None):
         ax.axhline(boundary - 0.5, color="#e0e0e0", linewidth=0.8)  # between focus areas
     ax.invert_yaxis()
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    sns.despine(ax=ax)
+    despine(ax)
     return ax
 
 
 def heatmap(ax=None):
     """The transition matrix as a heatmap with counts."""
+    import seaborn as sns
+
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4))
     sns.heatmap(transition_matrix(), annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, linewidths=0.5)
