@@ -155,3 +155,16 @@ def initiatives_for(kommun: str) -> pd.DataFrame:
         "Nivå 2019": chosen["niva_2019"].map(lambda n: f"{n} – {labels[n]}"),
         "Nivå 2023": chosen["niva_2023"].map(lambda n: f"{n} – {labels[n]}"),
     }).reset_index(drop=True)
+
+
+def html_table(frame: pd.DataFrame, left: tuple[str, ...] = (), name: str = "tabell") -> str:
+    """A table as HTML with the ``left`` columns left-aligned (text reads better so).
+
+    A fixed ``name`` replaces pandas' random table id, so the same table gives the same HTML.
+    """
+    styler = frame.style.set_uuid(name).hide(axis="index")
+    if left:
+        styler = styler.set_properties(subset=list(left), **{"text-align": "left"})
+        styler = styler.set_table_styles([{"selector": f"th.col{frame.columns.get_loc(c)}",
+                                           "props": [("text-align", "left")]} for c in left])
+    return styler.to_html()

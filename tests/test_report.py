@@ -46,3 +46,10 @@ def test_map_values_and_rural_text():
 def test_unknown_municipality_is_a_plain_error():
     with pytest.raises(ParameterError, match="did you mean 'Tranås'"):
         report.key_figures("Tranas")
+
+
+def test_html_table_is_deterministic_and_left_aligns_text():
+    frame = report.initiatives_for("Habo")
+    first = report.html_table(frame, left=("Insats",), name="insatser")
+    assert first == report.html_table(frame, left=("Insats",), name="insatser")
+    assert "text-align: left" in first and "Patientkontrakt" in first
