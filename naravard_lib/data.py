@@ -237,10 +237,3 @@ def allocation_table(period: str) -> pd.DataFrame:
     order = [c for c in ("Nära vård", "Vårdens medarbetare", "Vidareutbildning", "Totalt") if c in wide]
     return wide[order].reindex(list(KOMMUNER)).rename_axis(columns=None)
 
-
-def kommun_by_slug(slug: str) -> str:
-    """Municipality name (with å/ä/ö) for an ASCII slug such as ``"varnamo"``."""
-    table = load_municipalities().set_index("slug")
-    if slug not in table.index:
-        raise KeyError(f"unknown slug {slug!r}{suggest(slug, table.index)}")
-    return str(table.at[slug, "kommun"])

@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import allocation as al
 from . import data
-from .formatting import format_number, format_percent, format_sek
+from .formatting import format_mnkr, format_number, format_percent, format_sek
 from .schemas import KOMMUNER
 
 
@@ -128,7 +128,7 @@ def rural_text(kommun: str) -> str:
     status = (f"**{kommun} är en av länets sex landsbygdskommuner**" if kommun in rural
               else f"**{kommun} är inte en av länets landsbygdskommuner**")
     return (
-        f"{status} ({', '.join(rural)}). I ÖK 2024 går {format_sek(region_part / 1e6, unit='mnkr')} till "
+        f"{status} ({', '.join(rural)}). I ÖK 2024 går {format_mnkr(region_part, 0)} till "
         "regionerna för primärvård på landsbygd; pengarna går alltså inte direkt till kommunerna, men "
         "överenskommelsen säger att regionerna bör samverka med relevanta kommuner i länet i den delen. "
         "Att utveckla primärvården på landsbygd är ett av de fem områden som medlen får användas till."

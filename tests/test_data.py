@@ -70,6 +70,13 @@ def _set_cell(path, row: int, column: str, value: str) -> None:
     _rewrite(path, edit)
 
 
+def _read_error(path) -> DataError:
+    """The error that reading a broken copy of allocations.csv raises."""
+    with pytest.raises(DataError) as info:
+        data.read_table("allocations", path)
+    return info.value
+
+
 def _one_line(error: DataError) -> str:
     text = str(error)
     assert "\n" not in text and "Traceback" not in text
@@ -77,59 +84,50 @@ def _one_line(error: DataError) -> str:
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(DataError) as info:
-        data.read_table("allocations", tmp_path / "allocations.csv")
-    assert "allocations.csv" in _one_line(info.value) and "file not found" in str(info.value)
+    error = _read_error(tmp_path / "allocations.csv")
+    assert "allocations.csv" in _one_line(error) and "file not found" in str(error)
 
 
 def test_missing_column(data_copy):
     path = data_copy("allocations.csv")
     _rewrite(path, lambda f: f.drop(columns="amount_sek"))
-    with pytest.raises(DataError) as info:
-        data.read_table("allocations", path)
-    assert info.value.column == "amount_sek"
-    assert "missing column" in _one_line(info.value)
+    error = _read_error(path)
+    assert error.column == "amount_sek"
+    assert "missing column" in _one_line(error)
 
 
 def test_non_numeric_amount_names_line_and_column(data_copy):
     path = data_copy("allocations.csv")
-
     _set_cell(path, 4, "amount_sek", "1 686 548")
-    with pytest.raises(DataError) as info:
-        data.read_table("allocations", path)
-    text = _one_line(info.value)
-    assert (info.value.row, info.value.column) == (6, "amount_sek")
+    error = _read_error(path)
+    text = _one_line(error)
+    assert (error.row, error.column) == (6, "amount_sek")
     assert "line 6" in text and "whole number" in text and "'1 686 548'" in text
 
 
 def test_negative_amount(data_copy):
     path = data_copy("allocations.csv")
-
     _set_cell(path, 10, "amount_sek", "-5")
-    with pytest.raises(DataError) as info:
-        data.read_table("allocations", path)
-    assert (info.value.row, info.value.column) == (12, "amount_sek")
-    assert "negative" in _one_line(info.value)
+    error = _read_error(path)
+    assert (error.row, error.column) == (12, "amount_sek")
+    assert "negative" in _one_line(error)
 
 
 def test_unknown_municipality_suggests_the_right_name(data_copy):
     path = data_copy("allocations.csv")
-
     _set_cell(path, 20, "kommun", "Jonkoping")
-    with pytest.raises(DataError) as info:
-        data.read_table("allocations", path)
-    text = _one_line(info.value)
-    assert info.value.row == 22 and info.value.column == "kommun"
+    error = _read_error(path)
+    text = _one_line(error)
+    assert error.row == 22 and error.column == "kommun"
     assert "did you mean 'Jönköping'?" in text
 
 
 def test_duplicate_key(data_copy):
     path = data_copy("allocations.csv")
     _rewrite(path, lambda f: pd.concat([f, f.iloc[[3]]], ignore_index=True))
-    with pytest.raises(DataError) as info:
-        data.read_table("allocations", path)
-    assert info.value.row == 119
-    assert "duplicate key" in _one_line(info.value)
+    error = _read_error(path)
+    assert error.row == 119
+    assert "duplicate key" in _one_line(error)
 
 
 def test_bad_boolean(data_copy):
