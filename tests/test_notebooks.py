@@ -11,7 +11,7 @@ import pytest
 from naravard_lib import paths
 from naravard_lib.refresh import reference_notebooks
 
-ALL = sorted(paths.NOTEBOOKS_DIR.rglob("*.ipynb"))
+ALL = sorted(p for p in paths.NOTEBOOKS_DIR.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
 
 
