@@ -367,9 +367,9 @@ def reproduce(period: str) -> pd.DataFrame:
     """
     population = populations(period)
     published = data.allocation_table(period)
+    shares = exact_shares(population)
     rows = []
     for column, pool in pools(period).items():
-        shares = exact_shares(population)
         computed = split_pro_rata(pool, population, rounding="per_cell")
         for kommun in population.index:
             rows.append(dict(kommun=kommun, insatsomrade=column, population=int(population[kommun]), pool=pool,

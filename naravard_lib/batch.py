@@ -12,7 +12,6 @@ import csv
 import html
 import io
 import os
-import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -32,7 +31,7 @@ _VOLATILE_METADATA = ("start_time", "end_time", "duration", "exception")
 
 @dataclass
 class ReportResult:
-    """What one run produced: where the files are, its key figures, or its error (one line)."""
+    """What one run produced: its key figures, or its error (one line)."""
 
     kommun: str
     slug: str
@@ -130,8 +129,7 @@ def run_report(params: ReportParameters, out_dir: str | Path, template: str | Pa
 def _one_line(exc: BaseException) -> str:
     name = getattr(exc, "ename", None) or type(exc).__name__
     value = getattr(exc, "evalue", None) or str(exc)
-    text = f"{name}: {value}".strip()
-    return " ".join(text.split())[:500] if text else "".join(traceback.format_exception_only(exc)).strip()
+    return " ".join(f"{name}: {value}".split())[:500]
 
 
 def _quiet_worker() -> None:

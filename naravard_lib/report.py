@@ -115,8 +115,7 @@ def per_capita_2019_2022() -> pd.Series:
 
     An approximation for shading the map: the four years' populations differed a little.
     """
-    total = data.allocation_table("2019-2022")["Totalt"]
-    return total / al.populations("2023")
+    return al.per_capita(data.allocation_table("2019-2022")["Totalt"], al.populations("2023"))
 
 
 def rural_text(kommun: str) -> str:

@@ -50,11 +50,9 @@ def profile(number: int) -> dict:
     frameworks = data.load_frameworks()
     money = frameworks[frameworks["ramverk"].isin(["ok_omraden", "ok_ska"])]
     money = money[money["strategier"].fillna("").str.split(";").map(lambda s: str(number) in s)]
-    chosen = filter_initiatives(strategi=number)
-    chosen = chosen[~chosen["id"].isin(data.load_initiatives().query("samma_som != ''")["id"])]
-    ids = set(chosen["id"])
+    chosen = filter_initiatives(strategi=number, distinct=True)
     found = indicators()
-    found = found[found["initiativ_id"].isin(ids)]
+    found = found[found["initiativ_id"].isin(chosen["id"])]
     return {
         "titel": row["titel"], "citat": row["esther_citat"], "beskrivning": row["beskrivning"],
         "koppling_malbild": split_list(row["koppling_malbild"]), "matomraden": split_list(row["matomraden"]),

@@ -86,9 +86,9 @@ def transition_matrix() -> pd.DataFrame:
 
 
 def filter_initiatives(fokusomrade: str | None = None, strategi: int | None = None,
-                       min_niva_2023: int = 0, bara_nya: bool = False) -> pd.DataFrame:
-    """The initiatives matching every given condition, for listing (duplicates included)."""
-    t = initiatives()
+                       min_niva_2023: int = 0, bara_nya: bool = False, distinct: bool = False) -> pd.DataFrame:
+    """The initiatives matching every given condition, for listing (duplicates included unless ``distinct``)."""
+    t = initiatives(distinct=distinct)
     if fokusomrade:
         t = t[t["fokusomrade"] == fokusomrade]
     if strategi:

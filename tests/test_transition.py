@@ -142,3 +142,8 @@ def test_filter_widget_follows_its_controls():
 def test_figures_draw():
     assert len(transition.dumbbell().collections) >= 2
     assert transition.heatmap().get_title().startswith("Antal insatser")
+
+
+def test_filter_can_count_each_initiative_once():
+    assert len(transition.filter_initiatives(distinct=True)) == 44
+    assert 46 not in set(transition.filter_initiatives(strategi=1, distinct=True)["id"])
