@@ -9,16 +9,13 @@ report does not stop the others; the summary lists it with its error.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-from . import paths
-from .formatting import format_number, format_percent
+from . import pages, paths
 from .parameters import ReportParameters
 
 SUMMARY_FIELDS = [
@@ -69,23 +66,6 @@ def _key_figures(notebook) -> dict:
     raise RuntimeError("the template has no 'key-figures' cell with JSON output")
 
 
-@lru_cache(maxsize=1)
-def _exporter():
-    """One HTML exporter per process: loading its templates costs more than one export."""
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"key-figures"}, enabled=True), True)
-    return exporter
-
-
-def to_html(notebook) -> str:
-    """The report as a standalone HTML page without code, prompts or the key-figures cell."""
-    body, _ = _exporter().from_notebook_node(notebook)
-    return body
-
-
 def run_report(params: ReportParameters, out_dir: str | Path, template: str | Path | None = None,
                kernel_name: str = paths.KERNEL_NAME, timeout: int = 600) -> ReportResult:
     """Execute the template for one municipality and write ``<slug>.ipynb`` and ``<slug>.html``.
@@ -110,7 +90,7 @@ def run_report(params: ReportParameters, out_dir: str | Path, template: str | Pa
         _strip_volatile(executed)
         executed.metadata.papermill["output_path"] = finals[0].name  # not the temporary name
         figures = _key_figures(executed)
-        ready_html.write_text(to_html(executed), encoding="utf-8")
+        ready_html.write_text(pages.report_html(executed), encoding="utf-8")
         ready_nb.write_text(nbformat.writes(executed), encoding="utf-8")
         os.replace(ready_nb, finals[0])  # both files are complete before either is moved in
         os.replace(ready_html, finals[1])
@@ -212,7 +192,8 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
     order = {p.slug: i for i, p in enumerate(jobs)}
     results.sort(key=lambda r: order[r.slug])
     write_summary(results, out_dir / "summary.csv")
-    _atomic_write(out_dir / "index.html", index_page(results))
+    entries = [pages.IndexEntry(r.kommun, r.slug, "ny" if r.ok else "fel", r.error, r.figures) for r in results]
+    _atomic_write(out_dir / "index.html", pages.index_page(entries))
     return results
 
 
@@ -226,47 +207,3 @@ def write_summary(results: list[ReportResult], path: Path) -> None:
                "fel": result.error, **{k: v for k, v in result.figures.items() if k in SUMMARY_FIELDS}}
         writer.writerow(row)
     _atomic_write(path, buffer.getvalue())
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="sv">
-<head><meta charset="utf-8"><title>Nära vård – kommunrapporter</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; color: #222; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ padding: .4rem .6rem; border-bottom: 1px solid #ddd; text-align: right; }}
-th:first-child, td:first-child {{ text-align: left; }}
-.fel {{ color: #b00020; }}
-</style></head>
-<body>
-<h1>Nära vård i Jönköpings län – kommunrapporter</h1>
-<p>En rapport per kommun. Beloppen är insatsområde Nära vård 2024 enligt den publicerade fördelningen.</p>
-<table>
-<thead><tr><th>Kommun</th><th>Nära vård 2024 (kr)</th><th>Per invånare (kr)</th><th>Andel av länet</th>
-<th>Förändring från 2023 (kr)</th></tr></thead>
-<tbody>
-{rows}
-</tbody>
-</table>
-{failures}
-</body>
-</html>
-"""
-
-
-def index_page(results: list[ReportResult]) -> str:
-    """The index page: a link and key figures per report, failures listed with their error."""
-    rows, failures = [], []
-    for r in results:
-        name = html.escape(r.kommun)
-        if r.ok:
-            f = r.figures
-            rows.append(f'<tr><td><a href="{r.slug}.html">{name}</a></td><td>{format_number(f["nara_vard_2024"])}</td>'
-                        f'<td>{format_number(f["per_invanare_2024"], 2)}</td><td>{format_percent(f["andel_medel_2024_pct"])}</td>'
-                        f'<td>{format_number(f["forandring_2023_2024"])}</td></tr>')
-        else:
-            rows.append(f'<tr><td>{name}</td><td class="fel" colspan="4">rapporten kunde inte skapas</td></tr>')
-            failures.append(f"<li><b>{name}</b>: {html.escape(r.error)}</li>")
-    failed = (f'<h2 class="fel">Rapporter som inte blev klara</h2><ul>{"".join(failures)}</ul>' if failures else "")
-    return _PAGE.format(rows="\n".join(rows), failures=failed)
-

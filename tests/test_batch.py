@@ -128,7 +128,7 @@ def test_an_interrupted_run_leaves_no_files(tmp_path, monkeypatch):
     def interrupted(_notebook):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(batch, "to_html", interrupted)
+    monkeypatch.setattr(batch.pages, "report_html", interrupted)
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(KeyboardInterrupt):
