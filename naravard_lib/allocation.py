@@ -439,3 +439,36 @@ def _change() -> pd.DataFrame:
     result["share_2023_pct"] = [float(100 * s23[k]) for k in result.index]
     result["share_2024_pct"] = [float(100 * s24[k]) for k in result.index]
     return result.rename_axis("kommun").reset_index()
+
+
+# --------------------------------------------------------------------------- what if
+
+@dataclass(frozen=True)
+class Scenario:
+    """One what-if setting of the 2024 allocation. Defaults reproduce the published table."""
+
+    pool: int = 28_921_974
+    digitalisering: int = 1_200_000
+    lanssamordning: int = 1_900_000
+    base_share: float = 0.0
+    rounding: str = "per_cell"
+
+
+def what_if_table(scenario: Scenario = Scenario()) -> pd.DataFrame:
+    """The 2024 split under ``scenario``, beside the published amounts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kommun, befolkning, belopp, per_invanare, publicerat, skillnad`` (belopp − publicerat).
+    """
+    population = populations("2024")
+    key = blended_key(population, scenario.base_share) if scenario.base_share else population
+    amounts = split_pro_rata(scenario.pool, key, rounding=scenario.rounding,
+                                set_asides={"Digitalisering": scenario.digitalisering,
+                                            "Länssamordning": scenario.lanssamordning})
+    published = data.allocation_table("2024")["Nära vård"]
+    table = pd.DataFrame({"befolkning": population, "belopp": amounts,
+                          "per_invanare": per_capita(amounts, population), "publicerat": published})
+    table["skillnad"] = table["belopp"] - table["publicerat"]
+    return table.rename_axis("kommun").reset_index()

@@ -43,7 +43,7 @@ def _gap_2019():
 
 
 def _aneby_equal_base():
-    from .widgets import Scenario, what_if_table
+    from .allocation import Scenario, what_if_table
 
     table = what_if_table(Scenario(base_share=0.2)).set_index("kommun")
     return int(table.at["Aneby", "belopp"])

@@ -118,32 +118,3 @@ def _wrap(text: str, width: int) -> list[str]:
     import textwrap
 
     return textwrap.wrap(text, width)
-
-
-class StrategyExplorer:
-    """Choose a strategy; see its quote, areas, money, initiatives and indicators."""
-
-    def __init__(self, number: int = 1):
-        from .widgets import _ipywidgets
-
-        widgets = _ipywidgets()
-        self.choice = widgets.ToggleButtons(options=[(f"Strategi {i}", i) for i in range(1, 5)], value=number)
-        self.output = widgets.Output()
-        self.text = ""
-        self.choice.observe(lambda _change: self.update(), names="value")
-        self.view = widgets.VBox([self.choice, self.output])
-        self.update()
-
-    def update(self) -> None:
-        """Redraw the chosen strategy's profile."""
-        from IPython.display import Markdown, display
-
-        self.text = profile_markdown(self.choice.value)
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(Markdown(self.text))
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.view)

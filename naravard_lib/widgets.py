@@ -7,13 +7,12 @@ else, with a plain message if it is missing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
-from . import allocation as al
-from . import data
+from . import strategies, transition
+from .allocation import Scenario, what_if_table
 from .formatting import format_sek, swedish_table
+from .schemas import FOKUSOMRADEN
 
 
 def _ipywidgets():
@@ -23,37 +22,6 @@ def _ipywidgets():
         raise ImportError("The interactive parts need ipywidgets: run `make lab` (it installs everything) "
                           "or `pip install ipywidgets`.") from exc
     return ipywidgets
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """One what-if setting of the 2024 allocation. Defaults reproduce the published table."""
-
-    pool: int = 28_921_974
-    digitalisering: int = 1_200_000
-    lanssamordning: int = 1_900_000
-    base_share: float = 0.0
-    rounding: str = "per_cell"
-
-
-def what_if_table(scenario: Scenario = Scenario()) -> pd.DataFrame:
-    """The 2024 split under ``scenario``, beside the published amounts.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``kommun, befolkning, belopp, per_invanare, publicerat, skillnad`` (belopp − publicerat).
-    """
-    population = al.populations("2024")
-    key = al.blended_key(population, scenario.base_share) if scenario.base_share else population
-    amounts = al.split_pro_rata(scenario.pool, key, rounding=scenario.rounding,
-                                set_asides={"Digitalisering": scenario.digitalisering,
-                                            "Länssamordning": scenario.lanssamordning})
-    published = data.allocation_table("2024")["Nära vård"]
-    table = pd.DataFrame({"befolkning": population, "belopp": amounts,
-                          "per_invanare": al.per_capita(amounts, population), "publicerat": published})
-    table["skillnad"] = table["belopp"] - table["publicerat"]
-    return table.rename_axis("kommun").reset_index()
 
 
 class WhatIf:
@@ -127,6 +95,71 @@ class WhatIf:
             amount_bars(self.table.set_index("kommun")["belopp"], "Belopp i scenariot", ax=ax)
             display(fig)
             plt.close(fig)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.view)
+
+
+class InitiativeFilter:
+    """Dropdowns for focus area and strategy, a slider for the 2023 level, and the matching list."""
+
+    def __init__(self):
+        widgets = _ipywidgets()
+        style = {"description_width": "150px"}
+        self.controls = {
+            "fokusomrade": widgets.Dropdown(options=[("Alla", None)] + [(a, a) for a in FOKUSOMRADEN],
+                                            description="Fokusområde", style=style),
+            "strategi": widgets.Dropdown(options=[("Alla", None)] + [(f"Strategi {i}", i) for i in range(1, 5)],
+                                         description="Strategi", style=style),
+            "min_niva_2023": widgets.IntSlider(value=0, min=0, max=4, description="Minst nivå 2023", style=style),
+            "bara_nya": widgets.Checkbox(value=False, description="Bara nya sedan 2019"),
+        }
+        self.count = widgets.HTML()
+        self.output = widgets.Output()
+        for control in self.controls.values():
+            control.observe(lambda _change: self.update(), names="value")
+        self.view = widgets.VBox([*self.controls.values(), self.count, self.output])
+        self.table = pd.DataFrame()
+        self.update()
+
+    def update(self) -> None:
+        """Refilter and redisplay."""
+        from IPython.display import display
+
+        self.table = transition.filter_initiatives(**{k: c.value for k, c in self.controls.items()})
+        self.count.value = f"<b>{len(self.table)}</b> rader"
+        self.output.clear_output(wait=True)
+        with self.output:
+            display(self.table.set_index("id"))
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.view)
+
+
+class StrategyExplorer:
+    """Choose a strategy; see its quote, areas, money, initiatives and indicators."""
+
+    def __init__(self, number: int = 1):
+        widgets = _ipywidgets()
+        self.choice = widgets.ToggleButtons(options=[(f"Strategi {i}", i) for i in range(1, 5)], value=number)
+        self.output = widgets.Output()
+        self.text = ""
+        self.choice.observe(lambda _change: self.update(), names="value")
+        self.view = widgets.VBox([self.choice, self.output])
+        self.update()
+
+    def update(self) -> None:
+        """Redraw the chosen strategy's profile."""
+        from IPython.display import Markdown, display
+
+        self.text = strategies.profile_markdown(self.choice.value)
+        self.output.clear_output(wait=True)
+        with self.output:
+            display(Markdown(self.text))
 
     def _ipython_display_(self):
         from IPython.display import display

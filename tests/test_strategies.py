@@ -2,7 +2,7 @@
 
 import pytest
 
-from naravard_lib import data, strategies
+from naravard_lib import data, strategies, widgets
 
 
 def test_four_strategies_with_quotes():
@@ -38,7 +38,7 @@ def test_profile_gathers_initiatives_money_and_indicators():
 
 
 def test_explorer_follows_the_choice():
-    explorer = strategies.StrategyExplorer()
+    explorer = widgets.StrategyExplorer()
     assert "Strategi 1." in explorer.text
     explorer.choice.value = 4
     assert "Strategi 4. Stärkta förutsättningar" in explorer.text and "Esther" in explorer.text

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from naravard_lib import data, transition
+from naravard_lib import data, transition, widgets
 from naravard_lib.schemas import FOKUSOMRADEN
 from seedtext import squash
 
@@ -129,7 +129,7 @@ def test_indicators_are_quoted_from_the_seed(seeds):
 
 
 def test_filter_widget_follows_its_controls():
-    widget = transition.InitiativeFilter()
+    widget = widgets.InitiativeFilter()
     assert len(widget.table) == 46
     widget.controls["strategi"].value = 3
     assert widget.table["id"].tolist() == [2, 5, 7, 30]

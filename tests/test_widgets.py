@@ -1,6 +1,7 @@
 """The what-if: its computation, and the widget wiring (no browser needed)."""
 
-from naravard_lib.widgets import Scenario, WhatIf, what_if_table
+from naravard_lib.allocation import Scenario, what_if_table
+from naravard_lib.widgets import WhatIf
 
 
 def test_default_scenario_reproduces_the_published_2024_table():
