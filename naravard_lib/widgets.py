@@ -165,3 +165,9 @@ class StrategyExplorer:
         from IPython.display import display
 
         display(self.view)
+
+
+# ---- the follow-up form
+
+
+# ---- the dashboard
