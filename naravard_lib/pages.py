@@ -6,8 +6,10 @@ Presentation only: :mod:`naravard_lib.batch` runs the reports and calls these to
 from __future__ import annotations
 
 import html
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from .formatting import format_number, format_percent
 
@@ -89,3 +91,58 @@ def index_page(entries: list[IndexEntry], built_at: str = "", data_version: str 
     failed = (f'<h2 class="fel">Rapporter som inte blev klara</h2><ul>{"".join(failures)}</ul>' if failures else "")
     return _PAGE.format(rows="\n".join(rows), failures=failed)
 
+
+
+# The Debian packages WeasyPrint loads at run time (via cffi), named in the reason PDFs are skipped.
+PDF_SYSTEM_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-dejavu-core")
+
+
+def pdf_unavailable_reason() -> str | None:
+    """Why PDFs cannot be made on this machine, in one English line; ``None`` when they can.
+
+    WeasyPrint is a Python package, but it loads Pango, HarfBuzz and fontconfig from the system
+    when it is imported; a missing library shows up as an ``OSError`` there.
+    """
+    try:
+        import weasyprint  # noqa: F401
+    except ImportError:
+        return "the Python package weasyprint is not installed (pip install weasyprint)"
+    except OSError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return (f"WeasyPrint cannot load a system library ({first}); install the Debian packages "
+                f"{' '.join(PDF_SYSTEM_PACKAGES)}")
+    return None
+
+
+def _offline_fetcher():
+    """A WeasyPrint URL fetcher that serves ``data:`` URLs only, so making a PDF never reaches out."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"}, fail_on_errors=False)
+
+
+def write_pdf(html_text: str, target: Path) -> None:
+    """Write the page ``html_text`` as a tagged PDF to ``target`` (WeasyPrint, offline).
+
+    The PDF embeds its fonts, takes its title from ``<title>`` and its language from
+    ``<html lang>``, and uses the page's print stylesheet. Only ``data:`` URLs are loaded.
+    The file appears only when complete.
+
+    Raises
+    ------
+    RuntimeError
+        When PDFs cannot be made here (see :func:`pdf_unavailable_reason`).
+    """
+    reason = pdf_unavailable_reason()
+    if reason is not None:
+        raise RuntimeError(reason)
+    import weasyprint
+
+    target = Path(target)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        document = weasyprint.HTML(string=html_text, url_fetcher=_offline_fetcher(), media_type="print")
+        document.write_pdf(temporary, pdf_tags=True)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
