@@ -13,6 +13,22 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from naravard_lib import paths  # noqa: E402
 
+CHROMIUM = shutil.which("chromium")
+BROWSER_SKIP = ("browser tests: SKIPPED - Debian's chromium is not installed; as root `make test` installs it, "
+                "otherwise run `apt-get install chromium` and `make test-browser`")
+collect_ignore = [] if CHROMIUM else ["browser"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not CHROMIUM:
+        terminalreporter.write_line(BROWSER_SKIP, yellow=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "browser" in item.path.parts:
+            item.add_marker(pytest.mark.browser)
+
 
 @pytest.fixture(autouse=True)
 def _close_figures():

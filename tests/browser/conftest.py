@@ -1,0 +1,43 @@
+"""Fixtures for the browser tests: Debian's chromium driven by Playwright, and a real JupyterLab.
+
+The folder is skipped as a whole (one line in the pytest header) when chromium is missing; see
+``tests/conftest.py``. ``make test`` installs chromium first when it runs as root.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from harness import CHROMIUM_ARGS, chromium_path, start_lab, stop_server
+from naravard_lib import paths
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """JupyterLab on a scratch copy of ``notebooks/`` (so autosave never touches the committed files)."""
+    root = tmp_path_factory.mktemp("lab")
+    shutil.copytree(paths.NOTEBOOKS_DIR, root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    server = start_lab(root / "notebooks", root / "jupyterlab.log")
+    yield server
+    stop_server(server.proc)
