@@ -29,6 +29,10 @@ SEED_FILES = (
     "000_b4d30c94750151c6.txt", "001_810176a096e53aad.txt", "002_afb530c70a69af00.txt",
     "003_d60446f7c2fbcbb5.txt", "004_22804defa31be928.txt",
 )
+#: The 25 question items of Socialstyrelsen's follow-up form (seed 003), in the form's order.
+FORM_ITEMS = tuple("1 2 3 4 5a 5b 6 7 8a 8b 9a 9b 10a 10b 11a 11b 12a 12b 13a 13b 14 15a 15b 16a 16b".split())
+FORM_SECTIONS = ("malbild", "personcentrerat", "delaktighet", "samverkan", "halsoframjande", "resurser",
+                 "slutenvard", "ovrigt", "medarbetare")
 
 _text = Check.str_length(min_value=1)
 _kommun = Column(str, Check.isin(KOMMUNER), description="municipality name with å/ä/ö")
@@ -254,5 +258,57 @@ TABLES: dict[str, Table] = {
             "accessed": Column(str, Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
         },
         ("key",),
+    ),
+    # ---- the follow-up form (seed 003)
+    "form_sections": _table(
+        "form_sections.csv",
+        {
+            "sektion": Column(str, Check.isin(FORM_SECTIONS)),
+            "ordning": Column(int, Check.in_range(1, len(FORM_SECTIONS)), unique=True),
+            "rubrik": Column(str, _text, description="the section heading as printed"),
+            "sammanfattning": Column(str, nullable=True, description="our summary of 'Från Överenskommelsen'"),
+            "citat": Column(str, nullable=True, description="short verbatim phrase from the passage"),
+            "source": _source,
+            "section": _section,
+        },
+        ("sektion",),
+    ),
+    "form_items": _table(
+        "form_items.csv",
+        {
+            "item_id": Column(str, Check.isin(FORM_ITEMS)),
+            "ordning": Column(int, Check.in_range(1, len(FORM_ITEMS)), unique=True),
+            "sektion": Column(str, Check.isin(FORM_SECTIONS)),
+            "typ": Column(str, Check.isin(["enval", "fritext"]), description="single choice or free text"),
+            "fraga": Column(str, _text, description="the question as printed, without its number"),
+            "kommentarsfalt": Column(str, nullable=True, description="label of the optional comment field"),
+            "source": _source,
+            "section": _section,
+        },
+        ("item_id",),
+    ),
+    "form_options": _table(
+        "form_options.csv",
+        {
+            "item_id": Column(str, Check.isin(FORM_ITEMS)),
+            "ordning": Column(int, Check.ge(1)),
+            "alternativ": Column(str, _text, description="the option exactly as printed"),
+            "source": _source,
+            "section": _section,
+        },
+        ("item_id", "ordning"),
+    ),
+    "form_checklist": _table(
+        "form_checklist.csv",
+        {
+            "lista": Column(str, Check.isin(["anvandning", "omrade"]),
+                            description="anvandning: the 13 permitted uses; omrade: the three areas of 15a"),
+            "ordning": Column(int, Check.ge(1)),
+            "text": Column(str, _text, description="the item exactly as printed"),
+            "item_id": Column(str, Check.isin(FORM_ITEMS)),
+            "source": _source,
+            "section": _section,
+        },
+        ("lista", "ordning"),
     ),
 }
