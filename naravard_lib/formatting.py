@@ -64,6 +64,23 @@ def parse_swedish_amount(text: str) -> float | None:
     return number * _UNITS.get(match.group(2) or "", 1)
 
 
+_KRONOR = re.compile(r"^\s*(\d{1,3}(?:[\s\u00a0\u202f]\d{3})+|\d+)\s*(?:kr|kronor)?\s*$", re.IGNORECASE)
+
+
+def parse_kronor(text: str) -> int:
+    """Read a whole-krona amount typed the Swedish way: ``'28 921 974'``, ``'28921974 kr'``.
+
+    Raises
+    ------
+    ValueError
+        With a Swedish message the user can act on, for anything that is not whole kronor.
+    """
+    match = _KRONOR.match(str(text))
+    if not match:
+        raise ValueError(f"”{text}” är inte ett belopp i hela kronor. Skriv till exempel 28 921 974.")
+    return int(re.sub(r"\D", "", match.group(1)))
+
+
 def swedish_table(frame, money=(), percent=(), number=(), decimals: int = 0, percent_decimals: int = 2):
     """A display copy of ``frame`` with numbers written the Swedish way (as text).
 

@@ -85,10 +85,26 @@ def transition_matrix() -> pd.DataFrame:
             .rename_axis(index="nivå 2019", columns="nivå 2023"))
 
 
+def includes(table: pd.DataFrame, kommun: str) -> pd.Series:
+    """Whether each initiative's 2023 reach includes ``kommun``: all 13, the whole län, or named.
+
+    Initiatives of the region alone, or in "some" municipalities not named, do not count: the seed
+    does not say whether this municipality takes part.
+    """
+    named = table["lage_2023"].str.contains(kommun, regex=False)
+    return table["rackvidd_2023"].isin(["alla 13", "länet"]) | named
+
+
 def filter_initiatives(fokusomrade: str | None = None, strategi: int | None = None,
-                       min_niva_2023: int = 0, bara_nya: bool = False, distinct: bool = False) -> pd.DataFrame:
-    """The initiatives matching every given condition, for listing (duplicates included unless ``distinct``)."""
+                       min_niva_2023: int = 0, bara_nya: bool = False, distinct: bool = False,
+                       kommun: str | None = None) -> pd.DataFrame:
+    """The initiatives matching every given condition, for listing (duplicates included unless ``distinct``).
+
+    Empty values (``None``, ``""``, ``0``) mean "any"; ``kommun`` keeps the initiatives that include it.
+    """
     t = initiatives(distinct=distinct)
+    if kommun:
+        t = t[includes(t, kommun)]
     if fokusomrade:
         t = t[t["fokusomrade"] == fokusomrade]
     if strategi:
@@ -97,6 +113,18 @@ def filter_initiatives(fokusomrade: str | None = None, strategi: int | None = No
     if bara_nya:
         t = t[t["niva_2019"] == 0]
     return t[["id", "namn", "fokusomrade", "niva_2019", "niva_2023", "rackvidd_2023", "strategier", "motivering"]]
+
+
+LISTING_HEADERS = {
+    "id": "Nr", "namn": "Insats", "fokusomrade": "Fokusområde", "niva_2019": "Nivå 2019", "niva_2023": "Nivå 2023",
+    "rackvidd_2023": "Räckvidd 2023", "strategier": "Strategier", "motivering": "Motivering",
+}
+
+
+def listing(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of :func:`filter_initiatives` for readers: Swedish headings, strategies as "1, 4"."""
+    shown = table.assign(strategier=table["strategier"].str.replace(";", ", "))
+    return shown[list(LISTING_HEADERS)].rename(columns=LISTING_HEADERS)
 
 
 def indicators() -> pd.DataFrame:

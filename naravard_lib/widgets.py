@@ -1,18 +1,30 @@
-"""Interactive "what if" for the allocation, for JupyterLab.
+"""Every interactive control of the workbook, shared by the JupyterLab notebooks and the dashboard.
 
-The computation (:func:`what_if_table`) is plain pandas and is what the tests check; the
-widget (:class:`WhatIf`) only wires controls to it. ipywidgets is imported here and nowhere
-else, with a plain message if it is missing.
+The computations behind them are plain functions elsewhere (:func:`~naravard_lib.allocation.what_if_table`,
+:func:`~naravard_lib.transition.filter_initiatives`, :func:`~naravard_lib.strategies.profile_markdown`),
+tested without a browser; the classes here only wire controls to them. ipywidgets is imported here
+and nowhere else, with a plain message if it is missing.
+
+Results are shown in ``HTML`` widgets whose value is replaced in one step (tables as HTML, charts
+as embedded PNG with an alt text), so a change never flashes an empty output, and the stored
+widget state of a saved notebook shows the same page a reader would see after running it.
 """
 
 from __future__ import annotations
+
+import base64
+import html
+import io
 
 import pandas as pd
 
 from . import strategies, transition
 from .allocation import Scenario, what_if_table
-from .formatting import format_sek, swedish_table
+from .formatting import format_number, format_sek, parse_kronor, swedish_table
 from .schemas import FOKUSOMRADEN
+
+_MONEY_MAX = 100_000_000
+_STYLE = {"description_width": "190px"}
 
 
 def _ipywidgets():
@@ -24,77 +36,172 @@ def _ipywidgets():
     return ipywidgets
 
 
+def table_html(frame: pd.DataFrame, caption: str = "", left: tuple[str, ...] = ()) -> str:
+    """A display table as plain HTML: caption, column headers scoped, text columns left-aligned."""
+    head = "".join(f'<th scope="col" style="text-align:{"left" if c in left else "right"}">{html.escape(str(c))}</th>'
+                   for c in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(f'<td style="text-align:{"left" if c in left else "right"}">{html.escape(str(v))}</td>'
+                         for c, v in zip(frame.columns, row)) + "</tr>"
+        for row in frame.itertuples(index=False))
+    caption_html = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (f'<table class="naravard-tabell">{caption_html}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
+
+
+def figure_html(figure, alt: str) -> str:
+    """A matplotlib figure as an ``<img>`` with embedded PNG and an alt text (no request leaves the page)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=96, bbox_inches="tight", metadata={"Software": None})
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}" style="max-width:100%">'
+
+
+class KronorInput:
+    """An exact amount in kronor: a text box in the Swedish style beside a coarse slider.
+
+    The text box holds the exact value (it is what the browser sends back, so no rounding); the
+    slider (step 1, no readout) is for dragging. Typing something that is not whole kronor keeps
+    the last value and explains why in ``message``.
+    """
+
+    def __init__(self, description: str, value: int, maximum: int = _MONEY_MAX):
+        widgets = _ipywidgets()
+        self.value = int(value)
+        self.error = ""
+        self.text = widgets.Text(value=format_number(self.value), description=description, continuous_update=False,
+                                 style=_STYLE, layout=widgets.Layout(width="340px"))
+        self.slider = widgets.IntSlider(value=self.value, min=0, max=maximum, step=1, readout=False,
+                                        description=f"{description}, reglage", style={"description_width": "0px"},
+                                        layout=widgets.Layout(width="260px"))
+        self.view = widgets.HBox([self.text, self.slider])
+        self._callbacks = []
+        self.text.observe(self._typed, names="value")
+        self.slider.observe(self._dragged, names="value")
+
+    def observe(self, callback) -> None:
+        """Call ``callback()`` after every accepted change."""
+        self._callbacks.append(callback)
+
+    def _set(self, value: int) -> None:
+        changed = value != self.value or self.error
+        self.value, self.error = value, ""
+        if self.slider.value != value:
+            self.slider.value = value
+        if self.text.value != format_number(value):
+            self.text.value = format_number(value)
+        if changed:
+            for callback in self._callbacks:
+                callback()
+
+    def _typed(self, change) -> None:
+        try:
+            value = parse_kronor(change["new"])
+            if value > self.slider.max:
+                raise ValueError(f"Högst {format_sek(self.slider.max)}.")
+        except ValueError as error:
+            self.error = str(error)
+            for callback in self._callbacks:
+                callback()
+            return
+        self._set(value)
+
+    def _dragged(self, change) -> None:
+        self._set(int(change["new"]))
+
+
 class WhatIf:
-    """Controls for pool, set-asides, key and rounding, a table and a bar chart that follow them.
+    """The 2024 split under your own pool, set-asides, key and rounding: a table and a chart that follow.
+
+    Starts at the published allocation (largest difference 0 kr). ``highlight`` marks one
+    municipality in the chart.
 
     Examples
     --------
     >>> w = WhatIf()
-    >>> w.controls["base_share"].value = 0.2   # a fifth of the pool split equally
+    >>> w.controls["base_share"].value = 20   # a fifth of the pool split equally
     >>> int(w.table.loc[w.table.kommun == "Aneby", "belopp"].iloc[0]) > 478_810
     True
     """
 
-    def __init__(self, scenario: Scenario = Scenario()):
+    def __init__(self, scenario: Scenario = Scenario(), highlight: str | None = None):
         widgets = _ipywidgets()
-        style = {"description_width": "170px"}
-        layout = widgets.Layout(width="520px")
-        money = dict(min=0, max=60_000_000, step=100_000, style=style, layout=layout)
+        self.highlight = highlight
+        self.amounts = {
+            "pool": KronorInput("Länets pott (kr)", scenario.pool),
+            "digitalisering": KronorInput("Avsatt digitalisering (kr)", scenario.digitalisering),
+            "lanssamordning": KronorInput("Avsatt länssamordning (kr)", scenario.lanssamordning),
+        }
         self.controls = {
-            "pool": widgets.IntSlider(value=scenario.pool, description="Länets pott (kr)", **money),
-            "digitalisering": widgets.IntSlider(value=scenario.digitalisering,
-                                                description="Avsatt digitalisering", **money),
-            "lanssamordning": widgets.IntSlider(value=scenario.lanssamordning,
-                                                description="Avsatt länssamordning", **money),
-            "base_share": widgets.FloatSlider(value=scenario.base_share, min=0, max=1, step=0.05,
-                                              description="Lika bas (andel)", style=style, layout=layout),
+            **{name: amount.text for name, amount in self.amounts.items()},
+            "base_share": widgets.IntSlider(value=round(100 * scenario.base_share), min=0, max=100, step=5,
+                                            description="Lika bas (% av potten)", style=_STYLE,
+                                            layout=widgets.Layout(width="600px")),
             "rounding": widgets.Dropdown(options=[("Per cell (som publicerat)", "per_cell"),
                                                   ("Största rest (summerar exakt)", "largest_remainder")],
-                                         value=scenario.rounding, description="Avrundning", style=style,
-                                         layout=layout),
+                                         value=scenario.rounding, description="Avrundning", style=_STYLE,
+                                         layout=widgets.Layout(width="600px")),
         }
         self.message = widgets.HTML()
-        self.table_output = widgets.Output()
-        self.chart_output = widgets.Output()
+        self.table_view = widgets.HTML()
+        self.chart_view = widgets.HTML()
         self.table = pd.DataFrame()
-        for control in self.controls.values():
-            control.observe(lambda _change: self.update(), names="value")
-        self.view = widgets.VBox([*self.controls.values(), self.message,
-                                  widgets.HBox([self.table_output, self.chart_output])])
+        for amount in self.amounts.values():
+            amount.observe(self.update)
+        for name in ("base_share", "rounding"):
+            self.controls[name].observe(lambda _change: self.update(), names="value")
+        self.view = widgets.VBox([*(a.view for a in self.amounts.values()), self.controls["base_share"],
+                                  self.controls["rounding"], self.message,
+                                  widgets.HBox([self.table_view, self.chart_view])])
         self.update()
 
     @property
     def scenario(self) -> Scenario:
         """The scenario the controls describe now."""
-        return Scenario(**{name: control.value for name, control in self.controls.items()})
+        return Scenario(**{name: amount.value for name, amount in self.amounts.items()},
+                        base_share=self.controls["base_share"].value / 100, rounding=self.controls["rounding"].value)
+
+    def _clear(self, message: str) -> None:
+        self.table = pd.DataFrame()
+        self.table_view.value = self.chart_view.value = ""
+        self.message.value = message
 
     def update(self) -> None:
-        """Recompute the table and redraw; a setting that cannot work is explained, not raised."""
-        from IPython.display import display
-
+        """Recompute the table and the chart; a setting that cannot work is explained and nothing stale is left."""
+        errors = [a.error for a in self.amounts.values() if a.error]
+        if errors:
+            return self._clear(f"<b>Går inte:</b> {html.escape(errors[0])}")
         scenario = self.scenario
         if scenario.digitalisering + scenario.lanssamordning > scenario.pool:
-            self.message.value = "<b>Går inte:</b> avsättningarna är större än potten. Minska dem eller öka potten."
-            return
+            return self._clear("<b>Går inte:</b> avsättningarna är större än potten. Minska dem eller öka potten.")
         self.table = what_if_table(scenario)
         total = int(self.table["belopp"].sum())
-        self.message.value = (f"Till kommunerna: <b>{format_sek(total)}</b>"
-                              f" · största skillnad mot publicerat: "
-                              f"<b>{int(self.table['skillnad'].abs().max())} kr</b>")
-        self.table_output.clear_output(wait=True)
-        with self.table_output:
-            display(swedish_table(self.table, money=["befolkning", "belopp", "publicerat", "skillnad"],
-                                  number=["per_invanare"], decimals=2).set_index("kommun"))
-        self.chart_output.clear_output(wait=True)
-        with self.chart_output:
-            import matplotlib.pyplot as plt
+        self.message.value = (f"Till kommunerna: <b>{format_sek(total)}</b> · största skillnad mot publicerat: "
+                              f"<b>{format_sek(self.table['skillnad'].abs().max())}</b>")
+        self.table_view.value = table_html(self.display_table(), caption="Nära vård 2024 i scenariot",
+                                           left=("Kommun",))
+        self.chart_view.value = self._chart()
 
-            from .plots import amount_bars
+    def display_table(self) -> pd.DataFrame:
+        """The scenario table for readers: Swedish headings and number style."""
+        shown = swedish_table(self.table, money=["befolkning", "belopp", "publicerat", "skillnad"],
+                              number=["per_invanare"], decimals=2)
+        return shown.rename(columns={"kommun": "Kommun", "befolkning": "Befolkning", "belopp": "Belopp (kr)",
+                                     "per_invanare": "Per invånare (kr)", "publicerat": "Publicerat (kr)",
+                                     "skillnad": "Skillnad (kr)"})
 
-            fig, ax = plt.subplots(figsize=(5, 4))
-            amount_bars(self.table.set_index("kommun")["belopp"], "Belopp i scenariot", ax=ax)
-            display(fig)
-            plt.close(fig)
+    def _chart(self) -> str:
+        from matplotlib.figure import Figure
+
+        from .plots import amount_bars
+
+        amounts = self.table.set_index("kommun")["belopp"]
+        figure = Figure(figsize=(5.2, 4.2))
+        amount_bars(amounts, "Belopp i scenariot", ax=figure.subplots(), highlight=self.highlight)
+        smallest, largest = amounts.idxmin(), amounts.idxmax()
+        alt = (f"Stapeldiagram: Nära vård 2024 per kommun i scenariot. Störst belopp får {largest} "
+               f"({format_sek(amounts[largest])}), minst {smallest} ({format_sek(amounts[smallest])}).")
+        return figure_html(figure, alt)
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -103,36 +210,40 @@ class WhatIf:
 
 
 class InitiativeFilter:
-    """Dropdowns for focus area and strategy, a slider for the 2023 level, and the matching list."""
+    """Focus area, strategy, lowest 2023 level and "new since 2019": the matching 2019 → 2023 initiatives.
 
-    def __init__(self):
+    ``kommun`` limits the list to initiatives that include that municipality (as in its report).
+    """
+
+    def __init__(self, kommun: str | None = None):
         widgets = _ipywidgets()
-        style = {"description_width": "150px"}
+        self.kommun = kommun
+        layout = widgets.Layout(width="600px")
         self.controls = {
-            "fokusomrade": widgets.Dropdown(options=[("Alla", None)] + [(a, a) for a in FOKUSOMRADEN],
-                                            description="Fokusområde", style=style),
-            "strategi": widgets.Dropdown(options=[("Alla", None)] + [(f"Strategi {i}", i) for i in range(1, 5)],
-                                         description="Strategi", style=style),
-            "min_niva_2023": widgets.IntSlider(value=0, min=0, max=4, description="Minst nivå 2023", style=style),
-            "bara_nya": widgets.Checkbox(value=False, description="Bara nya sedan 2019"),
+            "fokusomrade": widgets.Dropdown(options=[("Alla", "")] + [(a, a) for a in FOKUSOMRADEN], value="",
+                                            description="Fokusområde", style=_STYLE, layout=layout),
+            "strategi": widgets.Dropdown(options=[("Alla", 0)] + [(f"Strategi {i}", i) for i in range(1, 5)],
+                                         value=0, description="Strategi", style=_STYLE, layout=layout),
+            "min_niva_2023": widgets.IntSlider(value=0, min=0, max=4, description="Minst nivå 2023", style=_STYLE,
+                                               layout=layout),
+            "bara_nya": widgets.Checkbox(value=False, description="Bara nya sedan 2019", style=_STYLE),
         }
         self.count = widgets.HTML()
-        self.output = widgets.Output()
+        self.table_view = widgets.HTML()
         for control in self.controls.values():
             control.observe(lambda _change: self.update(), names="value")
-        self.view = widgets.VBox([*self.controls.values(), self.count, self.output])
+        self.view = widgets.VBox([*self.controls.values(), self.count, self.table_view])
         self.table = pd.DataFrame()
         self.update()
 
     def update(self) -> None:
-        """Refilter and redisplay."""
-        from IPython.display import display
-
-        self.table = transition.filter_initiatives(**{k: c.value for k, c in self.controls.items()})
-        self.count.value = f"<b>{len(self.table)}</b> rader"
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(self.table.set_index("id"))
+        """Filter again and show the rows."""
+        self.table = transition.filter_initiatives(**{k: c.value for k, c in self.controls.items()},
+                                                   kommun=self.kommun, distinct=True)
+        where = f" som omfattar {html.escape(self.kommun)}" if self.kommun else ""
+        self.count.value = f"<b>{len(self.table)}</b> insatser{where}"
+        self.table_view.value = table_html(transition.listing(self.table), caption="Insatser 2019 → 2023",
+                                           left=("Insats", "Fokusområde", "Räckvidd 2023", "Motivering"))
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -141,25 +252,24 @@ class InitiativeFilter:
 
 
 class StrategyExplorer:
-    """Choose a strategy; see its quote, areas, money, initiatives and indicators."""
+    """Choose one of the four strategies; see Esther's quote, the areas, the money, initiatives and indicators."""
 
     def __init__(self, number: int = 1):
         widgets = _ipywidgets()
-        self.choice = widgets.ToggleButtons(options=[(f"Strategi {i}", i) for i in range(1, 5)], value=number)
-        self.output = widgets.Output()
+        self.choice = widgets.ToggleButtons(options=[(f"Strategi {i}", i) for i in range(1, 5)], value=number,
+                                            description="Välj strategi", style={"description_width": "110px"})
+        self.profile = widgets.HTML()
         self.text = ""
         self.choice.observe(lambda _change: self.update(), names="value")
-        self.view = widgets.VBox([self.choice, self.output])
+        self.view = widgets.VBox([self.choice, self.profile])
         self.update()
 
     def update(self) -> None:
-        """Redraw the chosen strategy's profile."""
-        from IPython.display import Markdown, display
+        """Show the chosen strategy's profile."""
+        import mistune
 
         self.text = strategies.profile_markdown(self.choice.value)
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(Markdown(self.text))
+        self.profile.value = mistune.html(self.text)
 
     def _ipython_display_(self):
         from IPython.display import display

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from naravard_lib import data, transition, widgets
+from naravard_lib import data, transition
 from naravard_lib.schemas import FOKUSOMRADEN
 from seedtext import squash
 
@@ -126,17 +126,6 @@ def test_indicators_are_quoted_from_the_seed(seeds):
     assert (by_key.loc["familjecentraler_antal", ["varde_2019", "varde_2023"]].tolist() == [20, 23])
     assert by_key.loc["patientkontrakt_overenskommelser", "varde_2023"] == 800_000
     assert set(table["initiativ_id"]) <= set(data.load_initiatives()["id"])
-
-
-def test_filter_widget_follows_its_controls():
-    widget = widgets.InitiativeFilter()
-    assert len(widget.table) == 46
-    widget.controls["strategi"].value = 3
-    assert widget.table["id"].tolist() == [2, 5, 7, 30]
-    widget.controls["bara_nya"].value = True
-    widget.controls["min_niva_2023"].value = 4
-    assert widget.table["id"].tolist() == [5, 30]
-    assert "2" in widget.count.value
 
 
 def test_figures_draw():
