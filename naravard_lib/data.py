@@ -13,8 +13,11 @@ np.int64(25821973)
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,8 +25,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import paths
-from .errors import DataError
-from .schemas import KOMMUNER, TABLES
+from .errors import DataError, plain
+from .schemas import INSATSOMRADEN, KOMMUNER, PERIODS, TABLES
 
 _BOOLS = {"true": True, "false": False}
 
@@ -50,24 +53,25 @@ def suggest(value: str, choices, n: int = 1) -> str:
 
 def _explain(check: str, value, column: str) -> str:
     """Turn a pandera check name and failing value into a plain sentence."""
+    shown = plain(value)  # -5, not np.int64(-5); long values cut
     if check.startswith(("coerce_dtype", "dtype")):
         wanted = check.split("'")[1] if "'" in check else check
         kind = {"int64": "a whole number (no spaces or decimals)", "float64": "a number with '.' as decimal mark",
                 "bool": "true or false"}.get(wanted, wanted)
-        return f"expected {kind}, got {value!r}"
+        return f"expected {kind}, got {shown}"
     if check.startswith("isin") and column == "kommun":
-        return f"unknown municipality {value!r}{suggest(value, KOMMUNER)}; expected one of the 13 in Jönköpings län"
+        return f"unknown municipality {shown}{suggest(value, KOMMUNER)}; expected one of the 13 in Jönköpings län"
     if check.startswith("isin"):
-        return f"value {value!r} is not allowed; allowed: {check[5:-1]}"
+        return f"value {shown} is not allowed; allowed: {check[5:-1]}"
     if check.startswith("greater_than_or_equal_to"):
-        return f"value {value!r} is negative; amounts are non-negative kronor"
+        return f"value {shown} is negative; amounts are non-negative kronor"
     if check.startswith("in_range"):
-        return f"value {value!r} is out of range {check[8:]}"
+        return f"value {shown} is out of range {check[8:]}"
     if "uniqueness" in check or check == "field_uniqueness":
-        return f"duplicate key value {value!r}"
+        return f"duplicate key value {shown}"
     if check.startswith("str_"):
-        return f"value {value!r} does not have the expected form ({check})"
-    return f"value {value!r} fails check {check}"
+        return f"value {shown} does not have the expected form ({check})"
+    return f"value {shown} fails check {check}"
 
 
 def _first_failure(error: pa.errors.SchemaErrors, name: str, key) -> DataError:
@@ -112,11 +116,8 @@ def read_table(table: str, path: str | Path | None = None) -> pd.DataFrame:
     name = _display_name(path)
     if not path.exists():
         raise DataError(name, f"file not found; the workbook expects it in {paths.DATA_DIR} (see data/README.md)")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise DataError(name, f"cannot be read as UTF-8 CSV ({str(exc).splitlines()[0]})") from None
     expected = list(spec.schema.columns)
+    frame = pd.read_csv(io.StringIO(_csv_text(path, name, expected)), dtype=str, keep_default_na=False)
     missing = [c for c in expected if c not in frame.columns]
     if missing:
         raise DataError(name, f"missing column; expected columns: {', '.join(expected)}", column=missing[0])
@@ -133,10 +134,106 @@ def read_table(table: str, path: str | Path | None = None) -> pd.DataFrame:
             frame[column] = frame[column].str.lower().map(_BOOLS)
         elif col.nullable:
             frame[column] = frame[column].replace("", None)
+    if frame.empty:
+        raise DataError(name, "has a header line but no rows; the file needs its data rows (see data/README.md)")
     try:
         return spec.schema.validate(frame[expected], lazy=True)
     except pa.errors.SchemaErrors as exc:
         raise _first_failure(exc, name, spec.key) from None
+
+
+def _csv_text(path: Path, name: str, expected: list[str]) -> str:
+    """The file's text in NFC, after checking it is UTF-8 and every line has as many fields as the header.
+
+    pandas would report a line with an extra field as a parser error deep in its C code; this says
+    which line, and how many fields it has.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(name, f"cannot be read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(name, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+                        row=line) from None
+    text = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))  # macOS tools may write "ö" as o + ¨
+    if not text.strip():
+        raise DataError(name, f"file is empty; expected a header line with the columns {', '.join(expected)}")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+        for record in reader:
+            if record and len(record) != len(header):
+                raise DataError(name, f"{len(record)} fields where the header has {len(header)}; a value "
+                                f"containing a comma needs double quotes", row=reader.line_num)
+    except csv.Error as exc:
+        raise DataError(name, f"not valid CSV ({exc})", row=reader.line_num) from None
+    return text
+
+
+#: What every report needs from the tables: each (period, insatsområde) cell for all 13 municipalities.
+REPORT_CELLS = (("2019-2022", "Totalt"), ("2023", "Totalt"), ("2024", "Nära vård"))
+
+
+def _coverage(tables: dict[str, pd.DataFrame]) -> list[DataError]:
+    """Rows the reports need that a valid-looking table lacks (a municipality, a period, a cell)."""
+    problems = []
+
+    def missing(kommuner) -> str:
+        absent = [k for k in KOMMUNER if k not in set(kommuner)]
+        return ", ".join(absent[:4]) + (f" and {len(absent) - 4} more" if len(absent) > 4 else "")
+
+    for table in ("municipalities", "population_share_2024"):
+        if table in tables and missing(tables[table]["kommun"]):
+            problems.append(DataError(_display_name(paths.DATA_DIR / TABLES[table].file),
+                                      f"no row for {missing(tables[table]['kommun'])}; every municipality needs one"))
+    if "allocations" in tables:
+        cells = tables["allocations"]
+        name = _display_name(paths.DATA_DIR / TABLES["allocations"].file)
+        for period in PERIODS:
+            if period not in set(cells["period"]):
+                problems.append(DataError(name, f"no rows for period {period}; the reports show every period"))
+        gaps = [f"{period} {area}: {missing(group['kommun'])}"
+                for (period, area), group in cells.groupby(["period", "insatsomrade"], sort=False)
+                if missing(group["kommun"])]
+        if gaps:
+            more = f" (and {len(gaps) - 1} more tables)" if len(gaps) > 1 else ""
+            problems.append(DataError(name, f"a municipality has no row in a published table: {gaps[0]}{more}; "
+                                      "every table lists all 13"))
+        present = set(zip(cells["period"], cells["insatsomrade"]))
+        for period, area in REPORT_CELLS:
+            if period in set(cells["period"]) and (period, area) not in present:
+                problems.append(DataError(name, f"no '{area}' rows for {period}; the reports need them "
+                                          f"(insatsområden: {', '.join(INSATSOMRADEN)})"))
+    if "populations_recovered" in tables:
+        frame = tables["populations_recovered"]
+        name = _display_name(paths.DATA_DIR / TABLES["populations_recovered"].file)
+        for date in ("2022-11-01", "2023-11-01"):  # behind the 2023 and 2024 tables
+            if missing(frame.loc[frame["reference_date"] == date, "kommun"]):
+                problems.append(DataError(name, f"{date}: no population for "
+                                          f"{missing(frame.loc[frame['reference_date'] == date, 'kommun'])}"))
+    return problems
+
+
+def validate_all() -> list[DataError]:
+    """Check every table in ``data/`` and that the reports find what they need; one error per problem.
+
+    Used by ``naravard validate`` and, before any kernel starts, by ``naravard build``.
+
+    Returns
+    -------
+    list of DataError
+        Empty when every file is valid and complete.
+    """
+    problems, tables = [], {}
+    for table in TABLES:
+        try:
+            tables[table] = read_table(table)
+        except DataError as error:
+            problems.append(error)
+    return problems + _coverage(tables)
 
 
 @lru_cache(maxsize=None)

@@ -1,6 +1,34 @@
-"""One exception class per kind of predictable mistake; each message is one line."""
+"""One exception class per kind of predictable mistake; each message is one line.
+
+The ``naravard`` command turns them into exit codes (see :data:`EXIT_CODES`).
+"""
 
 from __future__ import annotations
+
+import signal
+
+#: Exit codes of ``naravard``: documented in README ("The naravard command").
+EXIT_OK = 0  # every selected report written
+EXIT_REPORTS_FAILED = 1  # some reports failed; the others are written, the index says which
+EXIT_BAD_INPUT = 2  # bad input or setup (data, parameters, options, output folder, scheduler); nothing built
+EXIT_SIGINT = 128 + signal.SIGINT  # 130: stopped by Ctrl-C
+EXIT_SIGTERM = 128 + signal.SIGTERM  # 143: stopped by SIGTERM (e.g. ``timeout``)
+
+
+def plain(value, limit: int = 60, quote: bool = True) -> str:
+    """A value as it reads in a message: numpy scalars as plain numbers, long text cut with "…".
+
+    >>> import numpy as np
+    >>> plain(np.int64(-5))
+    '-5'
+    >>> plain("x" * 100, limit=10)
+    "'xxxxxxx…"
+    """
+    if hasattr(value, "item") and callable(value.item) and getattr(value, "shape", None) == ():
+        value = value.item()  # np.int64(-5) -> -5
+    text = repr(value) if isinstance(value, str) and quote else str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 2] + "…"
 
 
 class NaravardError(Exception):
@@ -38,3 +66,29 @@ class ParameterError(NaravardError):
 
 class RecoveryError(NaravardError):
     """No weight vector reproduces a published split."""
+
+
+class SetupError(NaravardError):
+    """The build cannot start: output folder, lock, executor or scheduler."""
+
+
+class Interrupted(BaseException):
+    """The build was stopped by SIGINT or SIGTERM.
+
+    A ``BaseException`` (like ``KeyboardInterrupt``) so that ``except Exception`` does not swallow it.
+
+    Parameters
+    ----------
+    signum : int
+        The signal received.
+    message : str
+        One line saying what was kept.
+    """
+
+    def __init__(self, signum: int, message: str = ""):
+        self.signum = signum
+        super().__init__(message or f"stopped by {signal.Signals(signum).name}")
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum

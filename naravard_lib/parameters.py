@@ -1,9 +1,16 @@
 """Report parameters: one YAML file per municipality in ``parameters/``, validated before any
 kernel starts. Every mistake gets one line naming the file (or ``--kommun``) and the key.
+
+Parameter files are read defensively: UTF-8 only, at most :data:`MAX_BYTES`, ``safe_load`` with
+duplicate keys and anchors/aliases refused (so a few bytes cannot expand into gigabytes), and
+names normalised to NFC (macOS tools may type "ö" as "o" + a combining diaeresis).
+Editor and backup files (``.#habo.yaml``, ``habo.yaml~``, ``.habo.yaml.swp``) are ignored;
+``habo.yml`` is refused with a hint to rename it.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -11,8 +18,47 @@ import yaml
 
 from . import paths
 from .data import load_municipalities, suggest
-from .errors import ParameterError
+from .errors import ParameterError, plain
 from .schemas import KOMMUNER
+
+#: A parameter file holds a few short keys; anything larger is a mistake (or an attack).
+MAX_BYTES = 16_384
+#: Names of editor lock, swap and backup files, which are never parameter files.
+_EDITOR_PREFIXES = (".", "#", "~")
+_EDITOR_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".bak", ".orig", ".tmp", ".rej", "#")
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode NFC, the form the data files use ("ö" as one code point)."""
+    return unicodedata.normalize("NFC", text) if isinstance(text, str) else text
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses duplicate keys and anchors/aliases."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
+            mark = self.peek_event().start_mark
+            raise yaml.MarkedYAMLError(problem="anchors and aliases (& and *) are not allowed in parameter files",
+                                       problem_mark=mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.MarkedYAMLError(problem=f"duplicate key {plain(key)}", problem_mark=key_node.start_mark)
+            try:
+                seen.add(key)
+            except TypeError:
+                raise yaml.MarkedYAMLError(problem="a key must be a plain word", problem_mark=key_node.start_mark) from None
+        return super().construct_mapping(node, deep=deep)
+
+
+def is_editor_file(path: Path) -> bool:
+    """True for editor lock, swap and backup files such as ``.#habo.yaml`` or ``habo.yaml~``."""
+    return path.name.startswith(_EDITOR_PREFIXES) or path.name.endswith(_EDITOR_SUFFIXES)
 
 #: Allowed keys, their type and their meaning (the template's parameters cell says the same).
 SCHEMA: dict[str, tuple[type, str]] = {
@@ -41,13 +87,14 @@ class ReportParameters:
 
 def resolve_kommun(name: str, where: str = "--kommun") -> str:
     """The municipality's proper name for a name or slug; one-line error with a suggestion."""
+    name = nfc(str(name))
     table = load_municipalities()
     exact = {**dict(zip(table["kommun"], table["kommun"])), **dict(zip(table["slug"], table["kommun"]))}
     folded = {k.casefold(): k for k in table["kommun"]}  # "SÄVSJÖ" is fine, "Savsjo" is not
-    found = exact.get(name) or folded.get(str(name).casefold())
+    found = exact.get(name) or folded.get(name.casefold())
     if found:
         return found
-    raise ParameterError(f"{where}: unknown municipality {name!r}{suggest(name, table['kommun'])}; "
+    raise ParameterError(f"{where}: unknown municipality {plain(name)}{suggest(name, table['kommun'])}; "
                          f"expected one of: {', '.join(table['kommun'])}")
 
 
@@ -55,19 +102,20 @@ def validate_parameters(raw, where: str) -> ReportParameters:
     """Check a parameter mapping: known keys, right types, a real municipality."""
     if not isinstance(raw, dict):
         raise ParameterError(f"{where}: expected key: value pairs (a YAML mapping), got {type(raw).__name__}")
+    raw = {nfc(k): nfc(v) for k, v in raw.items()}
     for key, value in raw.items():
         if key not in SCHEMA:
-            raise ParameterError(f"{where}: unknown key {key!r}{suggest(key, SCHEMA)}; "
+            raise ParameterError(f"{where}: unknown key {plain(key)}{suggest(str(key), SCHEMA)}; "
                                  f"allowed keys: {', '.join(SCHEMA)}")
         wanted = SCHEMA[key][0]
         if not isinstance(value, wanted) or (wanted is not bool and isinstance(value, bool)):
             raise ParameterError(f"{where}: key {key!r} must be {wanted.__name__} ({SCHEMA[key][1]}), "
-                                 f"got {value!r}")
+                                 f"got {plain(value)}")
     if "kommun" not in raw:
         raise ParameterError(f"{where}: missing key 'kommun' ({SCHEMA['kommun'][1]})")
     kommun = resolve_kommun(raw["kommun"], f"{where}: kommun")
     if kommun != raw["kommun"]:
-        raise ParameterError(f"{where}: kommun {raw['kommun']!r} must be written as {kommun!r}")
+        raise ParameterError(f"{where}: kommun {plain(raw['kommun'])} must be written as {kommun!r}")
     slug = load_municipalities().set_index("kommun").at[kommun, "slug"]
     return ReportParameters(kommun=kommun, slug=slug, **{**DEFAULTS, **{k: v for k, v in raw.items() if k != "kommun"}})
 
@@ -77,13 +125,28 @@ def read_parameters(path: Path) -> ReportParameters:
     where = str(path.relative_to(paths.PROJECT_ROOT)) if path.is_relative_to(paths.PROJECT_ROOT) else str(path)
     if not path.exists():
         raise ParameterError(f"{where}: file not found")
+    if not path.is_file():
+        raise ParameterError(f"{where}: is not a regular file (a folder?); parameter files are <slug>.yaml files")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as handle:
+            content = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ParameterError(f"{where}: cannot be read ({exc.strerror})") from None
+    if len(content) > MAX_BYTES:
+        raise ParameterError(f"{where}: larger than {MAX_BYTES // 1024} KB; a parameter file holds a few short keys")
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        raise ParameterError(f"{where}, line {line}: not UTF-8 text (byte 0x{content[exc.start]:02x}); "
+                             "save the file as UTF-8") from None
+    try:
+        raw = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ParameterError(f"{where}{line}: not valid YAML ({problem})") from None
+        raise ParameterError(f"{where}{line}: not valid YAML ({plain(problem, 120, quote=False)})") from None
     params = validate_parameters(raw, where)
     if path.stem != params.slug:
         raise ParameterError(f"{where}: file is named {path.stem!r} but kommun {params.kommun!r} has slug "
@@ -94,7 +157,18 @@ def read_parameters(path: Path) -> ReportParameters:
 def all_parameters(folder: Path | None = None) -> list[ReportParameters]:
     """Validate every parameter file; all 13 municipalities must have exactly one. Swedish order (å, ä, ö last)."""
     folder = folder or paths.PARAMETERS_DIR
-    found = sorted((read_parameters(p) for p in folder.glob("*.yaml")), key=lambda p: KOMMUNER.index(p.kommun))
+    if not folder.is_dir():
+        raise ParameterError(f"{folder}: parameter folder not found")
+    files = []
+    for path in sorted(folder.iterdir()):
+        if is_editor_file(path):
+            continue  # editor lock, swap and backup files
+        suffix = path.suffix.lower()
+        if suffix == ".yml" or (suffix == ".yaml" and path.suffix != ".yaml"):
+            raise ParameterError(f"{path}: parameter files end in .yaml; rename it to {path.stem}.yaml")
+        if suffix == ".yaml":
+            files.append(path)
+    found = sorted((read_parameters(p) for p in files), key=lambda p: KOMMUNER.index(p.kommun))
     missing = sorted(set(load_municipalities()["slug"]) - {p.slug for p in found})
     if missing:
         raise ParameterError(f"{folder}: no parameter file for {', '.join(missing)} (expected <slug>.yaml)")
