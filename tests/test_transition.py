@@ -79,10 +79,10 @@ def test_overall_shift_matches_hand_count():
         "Rader i källans tabeller": 46,
         "Olika insatser": 44,
         "Fanns inte 2019 (nivå 0)": 30,
-        "Från ingenting till hela systemet (0 → 4)": 9,   # rows 1, 5, 9, 10, 20, 22, 30, 39, 40
-        "Från ingenting till minst spridning (0 → 3–4)": 21,
-        "Införda i hela systemet 2023 (nivå 4)": 14,
-        "Oförändrad nivå": 2,                              # rows 17 and 26
+        "Från ingenting till hela systemet (0 → 4)": 7,   # rows 1, 5, 10, 20, 30, 39, 40
+        "Från ingenting till minst spridning (0 → 3–4)": 17,
+        "Införda i hela systemet 2023 (nivå 4)": 13,
+        "Oförändrad nivå": 1,                              # row 17
         "Kodning markerad osäker": 3,
     }
 
@@ -90,17 +90,17 @@ def test_overall_shift_matches_hand_count():
 def test_transition_matrix_matches_hand_count():
     matrix = transition.transition_matrix()
     assert matrix.to_numpy().sum() == 44
-    assert matrix.loc[0].tolist() == [0, 1, 8, 12, 9]
+    assert matrix.loc[0].tolist() == [0, 0, 13, 10, 7]
     assert matrix.loc[1].tolist() == [0, 0, 0, 3, 1]
-    assert matrix.loc[2].tolist() == [0, 0, 1, 4, 2]
-    assert matrix.loc[3].tolist() == [0, 0, 0, 1, 2]
+    assert matrix.loc[2].tolist() == [0, 0, 1, 4, 3]
+    assert matrix.loc[3].tolist() == [0, 0, 0, 0, 2]
     assert matrix.loc[4].tolist() == [0] * 5
 
 
 def test_by_focus_area_and_by_strategy():
     areas = transition.by_focus_area().set_index("fokusomrade")
     assert areas["insatser"].sum() == 44
-    assert areas.loc["Hälsofrämjande och förebyggande", "hela_systemet_2023"] == 5  # rows 9, 10, 11, 12, 16
+    assert areas.loc["Hälsofrämjande och förebyggande", "hela_systemet_2023"] == 4  # rows 10, 11, 12, 16
     assert areas.loc["Arbetssätt över organisationsgränser, kompetens och digitalisering", "medel_2019"] == 0
     strategies = transition.by_strategy().set_index("strategi")
     assert strategies.loc[3, "insatser"] == 4  # rows 2, 5, 7, 30
@@ -109,7 +109,7 @@ def test_by_focus_area_and_by_strategy():
 
 def test_filter():
     found = transition.filter_initiatives(strategi=2, bara_nya=True, min_niva_2023=4)
-    assert found["id"].tolist() == [1, 5, 20, 22]
+    assert found["id"].tolist() == [1, 5, 20]
     assert len(transition.filter_initiatives()) == 46
     assert set(transition.filter_initiatives(fokusomrade="Gemensamma stödsystem")["id"]) == set(range(33, 39))
 
