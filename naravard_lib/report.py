@@ -6,12 +6,24 @@ and the batch's summary (:func:`key_figures`) uses the very same numbers.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from . import allocation as al
 from . import data
 from .formatting import format_mnkr, format_number, format_percent, format_sek
 from .schemas import KOMMUNER
+
+#: The population table the 2019-2022 figures are divided by (that period has none of its own):
+#: the 2023 table's, 1 Nov 2022, the nearest known. The report's map and table both use it.
+MAP_POPULATION_PERIOD = "2023"
+
+#: Source lines printed under the report's figures and tables (seed document and section).
+SOURCE_ALLOCATIONS = ("Källa: Kommunal utveckling Jönköpings län, Tillsammansarbetet och gemensamt arbete för "
+                      "en Nära vård (fördelningstabellerna 2019–2022, 2023 och 2024).")
+SOURCE_INITIATIVES = ("Källa: Delrapport om förflyttningen 2019–2023 i Region Jönköpings län och dess 13 "
+                      "kommuner; nivåerna är arbetsbokens kodning.")
 
 
 def _check(kommun: str) -> str:
@@ -29,19 +41,23 @@ def allocation_overview(kommun: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``period, insatsomrade, belopp, lanet, andel_av_lanet`` (percent), ``rang`` (1 = largest
-        of 13), ``per_invanare`` (kronor per inhabitant where the population is known: 2023, 2024).
+        of 13), ``per_invanare`` (kronor per inhabitant) and ``befolkning_datum`` (the population it
+        divides by: the table's own for 2023 and 2024; for 2019-2022, which has none, the nearest
+        known one, 1 Nov 2022, as on the report's map).
     """
     kommun = _check(kommun)
     cells = data.load_allocations()
     rows = []
     for (period, area), group in cells.groupby(["period", "insatsomrade"], sort=False):
         amounts = group.set_index("kommun")["amount_sek"]
-        population = al.populations(period) if period in al.POPULATION_DATES else None
+        key = period if period in al.POPULATION_DATES else MAP_POPULATION_PERIOD
+        population = al.populations(key)
         rows.append(dict(
             period=period, insatsomrade=area, belopp=int(amounts[kommun]), lanet=int(amounts.sum()),
             andel_av_lanet=100 * amounts[kommun] / amounts.sum(),
             rang=int(amounts.rank(ascending=False, method="min")[kommun]),
-            per_invanare=float(amounts[kommun] / population[kommun]) if population is not None else float("nan"),
+            per_invanare=float(amounts[kommun] / population[kommun]),
+            befolkning_datum=al.POPULATION_DATES[key],
         ))
     return pd.DataFrame(rows)
 
@@ -70,6 +86,15 @@ def key_figures(kommun: str) -> dict:
         "varav_pott": round(float(change["pool_effect"])),
         "varav_befolkningsandel": round(float(change["share_effect"])),
     }
+
+
+def lan_key_figures() -> dict:
+    """The län's 13 municipalities together, in the keys of :func:`key_figures` the index shows."""
+    amounts = allocation_overview_2024()
+    change = al.change_2023_2024()["change"]
+    return {"nara_vard_2024": int(amounts.sum()),
+            "per_invanare_2024": round(float(amounts.sum() / al.populations("2024").sum()), 2),
+            "andel_medel_2024_pct": 100.0, "forandring_2023_2024": int(change.sum())}
 
 
 def summary_text(kommun: str) -> str:
@@ -105,6 +130,14 @@ def overview_table(kommun: str) -> pd.DataFrame:
     })
 
 
+def overview_caption(kommun: str) -> str:
+    """The caption of :func:`overview_table`: what it shows and which population each period uses."""
+    kommun = _check(kommun)
+    return (f"{kommun}: statsbidraget per period och insatsområde. Per invånare räknas 2024 på befolkningen "
+            "1 nov 2023 och 2023 på befolkningen 1 nov 2022 (de befolkningar tabellerna bygger på); "
+            "2019–2022 har ingen egen befolkning och räknas på 1 nov 2022, samma som kartan.")
+
+
 def allocation_overview_2024() -> pd.Series:
     """The 2024 Nära vård amount of every municipality (for the bar chart)."""
     return data.allocation_table("2024")["Nära vård"]
@@ -115,7 +148,7 @@ def per_capita_2019_2022() -> pd.Series:
 
     An approximation for shading the map: the four years' populations differed a little.
     """
-    return al.per_capita(data.allocation_table("2019-2022")["Totalt"], al.populations("2023"))
+    return al.per_capita(data.allocation_table("2019-2022")["Totalt"], al.populations(MAP_POPULATION_PERIOD))
 
 
 def rural_text(kommun: str) -> str:
@@ -156,14 +189,76 @@ def initiatives_for(kommun: str) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def html_table(frame: pd.DataFrame, left: tuple[str, ...] = (), name: str = "tabell") -> str:
+def html_table(frame: pd.DataFrame, left: tuple[str, ...] = (), name: str = "tabell", caption: str = "") -> str:
     """A table as HTML with the ``left`` columns left-aligned (text reads better so).
 
     A fixed ``name`` replaces pandas' random table id, so the same table gives the same HTML.
+    ``caption`` (plain text, escaped here) says what the table shows; published pages need one.
     """
     styler = frame.style.set_uuid(name).hide(axis="index")
+    if caption:
+        styler = styler.set_caption(html.escape(caption))
     if left:
         styler = styler.set_properties(subset=list(left), **{"text-align": "left"})
         styler = styler.set_table_styles([{"selector": f"th.col{frame.columns.get_loc(c)}",
                                            "props": [("text-align", "left")]} for c in left])
     return styler.to_html()
+
+
+def _rank_phrase(rank: int, count: int = 13) -> str:
+    if rank == 1:
+        return "mest i länet"
+    if rank == count:
+        return "minst i länet"
+    return f"plats {rank} av {count} i länet"
+
+
+def bars_alt(kommun: str) -> str:
+    """Alt text for the report's bar chart of Nära vård 2024, written from the data (Swedish).
+
+    >>> bars_alt("Aneby")  # doctest: +ELLIPSIS
+    'Stapeldiagram: Nära vård 2024 per kommun. Aneby får 478 810 kr, minst i länet. ...'
+    """
+    kommun = _check(kommun)
+    values = allocation_overview_2024()
+    rank = int(values.rank(ascending=False, method="min")[kommun])
+    top, bottom = values.idxmax(), values.idxmin()
+    text = (f"Stapeldiagram: Nära vård 2024 per kommun. {kommun} får {format_sek(values[kommun])}, "
+            f"{_rank_phrase(rank)}.")
+    if kommun != top:
+        text += f" Mest får {top}, {format_sek(values[top])}."
+    if kommun != bottom:
+        text += f" Minst får {bottom}, {format_sek(values[bottom])}."
+    return text
+
+
+def map_alt(kommun: str) -> str:
+    """Alt text for the report's map of 2019-2022 per inhabitant, written from the data (Swedish)."""
+    kommun = _check(kommun)
+    values = per_capita_2019_2022()
+    rank = int(values.rank(ascending=False, method="min")[kommun])
+    top, bottom = values.idxmax(), values.idxmin()
+    date = al.POPULATION_DATES[MAP_POPULATION_PERIOD]
+    text = (f"Karta över Jönköpings läns 13 kommuner, färgade efter statsbidraget 2019–2022 per invånare "
+            f"(befolkningen {_swedish_date(date)}). {kommun} är markerad och fick "
+            f"{format_sek(values[kommun], 2)} per invånare, {_rank_phrase(rank)}.")
+    if kommun != top:
+        text += f" Mest fick {top}, {format_sek(values[top], 2)}."
+    if kommun != bottom:
+        text += f" Minst fick {bottom}, {format_sek(values[bottom], 2)}."
+    return text
+
+
+_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+           "november", "december")
+
+
+def _swedish_date(iso: str) -> str:
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{day} {_MONTHS[month - 1]} {year}"
+
+
+def heading_html(kommun: str, rubrik: str = "") -> str:
+    """The report's heading as HTML: ``rubrik`` (escaped, so it shows as typed) or "Nära vård i <kommun>"."""
+    kommun = _check(kommun)
+    return f"<h1>{html.escape(rubrik.strip() or f'Nära vård i {kommun}')}</h1>"
