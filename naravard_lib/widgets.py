@@ -36,13 +36,29 @@ def _ipywidgets():
     return ipywidgets
 
 
+#: What a reader sees in place of the controls where the widgets cannot be drawn (an untrusted saved notebook).
+NOT_RUN_NOTE = ("[Här visas reglagen när du kör cellen med Skift + Enter. Öppnar du arbetsboken med "
+                "kommandot make lab visas de direkt.]")
+
+
+def show(view) -> None:
+    """Display a widget view, with a Swedish note instead of Python's repr as the plain-text fallback."""
+    from IPython.display import display
+
+    bundle = view._repr_mimebundle_()
+    bundle["text/plain"] = NOT_RUN_NOTE
+    display(bundle, raw=True)
+
+
 def table_html(frame: pd.DataFrame, caption: str = "", left: tuple[str, ...] = ()) -> str:
     """A display table as plain HTML: caption, column headers scoped, text columns left-aligned."""
-    head = "".join(f'<th scope="col" style="text-align:{"left" if c in left else "right"}">{html.escape(str(c))}</th>'
-                   for c in frame.columns)
+    def style(column) -> str:
+        return "text-align:left" if column in left else "text-align:right;white-space:nowrap"
+
+    head = "".join(f'<th scope="col" style="{style(c)}">{html.escape(str(c))}</th>' for c in frame.columns)
     rows = "".join(
-        "<tr>" + "".join(f'<td style="text-align:{"left" if c in left else "right"}">{html.escape(str(v))}</td>'
-                         for c, v in zip(frame.columns, row)) + "</tr>"
+        "<tr>" + "".join(f'<td style="{style(c)}">{html.escape(str(v))}</td>' for c, v in zip(frame.columns, row))
+        + "</tr>"
         for row in frame.itertuples(index=False))
     caption_html = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return (f'<table class="naravard-tabell">{caption_html}<thead><tr>{head}</tr></thead>'
@@ -152,7 +168,8 @@ class WhatIf:
             self.controls[name].observe(lambda _change: self.update(), names="value")
         self.view = widgets.VBox([*(a.view for a in self.amounts.values()), self.controls["base_share"],
                                   self.controls["rounding"], self.message,
-                                  widgets.HBox([self.table_view, self.chart_view])])
+                                  widgets.HBox([self.table_view, self.chart_view],
+                                               layout=widgets.Layout(flex_flow="row wrap", grid_gap="16px"))])
         self.update()
 
     @property
@@ -196,17 +213,18 @@ class WhatIf:
         from .plots import amount_bars
 
         amounts = self.table.set_index("kommun")["belopp"]
-        figure = Figure(figsize=(5.2, 4.2))
-        amount_bars(amounts, "Belopp i scenariot", ax=figure.subplots(), highlight=self.highlight)
+        from matplotlib.ticker import MaxNLocator
+
+        figure = Figure(figsize=(5.6, 4.2))
+        ax = amount_bars(amounts, "Belopp i scenariot", ax=figure.subplots(), highlight=self.highlight)
+        ax.xaxis.set_major_locator(MaxNLocator(4))  # whole-krona tick labels need room
         smallest, largest = amounts.idxmin(), amounts.idxmax()
         alt = (f"Stapeldiagram: Nära vård 2024 per kommun i scenariot. Störst belopp får {largest} "
                f"({format_sek(amounts[largest])}), minst {smallest} ({format_sek(amounts[smallest])}).")
         return figure_html(figure, alt)
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.view)
+        show(self.view)
 
 
 class InitiativeFilter:
@@ -246,9 +264,7 @@ class InitiativeFilter:
                                            left=("Insats", "Fokusområde", "Räckvidd 2023", "Motivering"))
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.view)
+        show(self.view)
 
 
 class StrategyExplorer:
@@ -272,9 +288,7 @@ class StrategyExplorer:
         self.profile.value = mistune.html(self.text)
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.view)
+        show(self.view)
 
 
 # ---- the follow-up form

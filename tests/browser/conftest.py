@@ -38,6 +38,6 @@ def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(paths.NOTEBOOKS_DIR, root / "notebooks",
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    server = start_lab(root / "notebooks", root / "jupyterlab.log")
+    server = start_lab(root / "notebooks", root / "jupyterlab.log", home=root)
     yield server
     stop_server(server.proc)

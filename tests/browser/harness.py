@@ -163,18 +163,27 @@ class Lab:
         raise TimeoutError(f"{notebook} did not finish running")
 
 
-def start_lab(root: Path, log: Path) -> Lab:
-    """Start JupyterLab from the project's ``.venv`` on a free loopback port with a token of its own."""
+def start_lab(root: Path, log: Path, home: Path) -> Lab:
+    """Start JupyterLab from the project's ``.venv`` on a free loopback port with a token of its own.
+
+    As ``make lab`` does, the notebooks under ``root`` are trusted first, so that JupyterLab draws
+    their stored widget state. ``home`` keeps Jupyter's data and runtime files (trust database,
+    connection files) out of the user's own folders.
+    """
     import secrets
     import sys
 
     port, token = free_port(), secrets.token_hex(16)
     jupyter = Path(sys.executable).with_name("jupyter")
+    env = {"JUPYTER_DATA_DIR": str(home / "data"), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    notebooks = [str(p) for p in root.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+    subprocess.run([str(jupyter), "trust", *notebooks], env={**os.environ, **env}, check=True,
+                   capture_output=True)
     argv = [str(jupyter), "lab", "--no-browser", "--allow-root", f"--ServerApp.port={port}",
             "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={root}", f"--LabApp.workspaces_dir={root / '.workspaces'}",
             "--LabApp.extension_manager=readonly", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.news_url=None"]
     url = f"http://127.0.0.1:{port}"
-    proc = start_server(argv, f"{url}/api/status?token={token}", timeout=90, log=log)
+    proc = start_server(argv, f"{url}/api/status?token={token}", env=env, timeout=90, log=log)
     return Lab(url, token, root, proc)
