@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -59,6 +60,10 @@ def report_title(kommun: str, rubrik: str = "") -> str:
     return f"{heading} – kommunrapport" if kommun in heading else f"{heading} – kommunrapport för {kommun}"
 
 
+_NUMERIC = re.compile(r"[−+-]?[\d  ]+(,\d+)?( %| av \d+)?|–|\d{4}(-\d{4})?")
+KEEP_TOGETHER_ROWS = 16  # a table of up to this many rows fits on an A4 page with its caption
+
+
 def _finish_report(body: str, kommun: str) -> str:
     """Give the exported page what a template alone cannot: scoped header cells and a table of contents."""
     from bs4 import BeautifulSoup
@@ -68,7 +73,18 @@ def _finish_report(body: str, kommun: str) -> str:
         for cell in table.find_all("th"):
             if not cell.get("scope"):
                 cell["scope"] = "row" if cell.find_parent("tbody") else "col"
+        for cell in table.find_all("td"):
+            if _NUMERIC.fullmatch(cell.get_text(strip=True)):
+                cell["class"] = [*cell.get("class", []), "num"]  # figures never wrap mid-number
+        # In print a short table stays on one page with its caption; a long one breaks between rows.
+        holder = table.find_parent("div", class_="jp-Cell") or table.parent  # with its source line
+        holder["class"] = [*holder.get("class", []),
+                           "keep-together" if len(table.find_all("tr")) <= KEEP_TOGETHER_ROWS else "long-table"]
     main = soup.find("main")
+    for cell in main.select("div.jp-MarkdownCell"):  # a cell ending in a heading stays with what follows
+        last = cell.select(".jp-RenderedMarkdown > *")
+        if last and last[-1].name in ("h1", "h2", "h3", "h4"):
+            cell["class"] = [*cell.get("class", []), "ends-with-heading"]
     sections = [h for h in main.find_all("h2") if h.get("id")]
     if sections:
         nav = soup.new_tag("nav", attrs={"class": "toc", "aria-labelledby": "innehall-rubrik"})
