@@ -87,5 +87,105 @@ def participant(
         typer.echo(f"wrote {path}")
 
 
+# ---- naravard form: Socialstyrelsen's follow-up form (seed 003)
+form_app = typer.Typer(no_args_is_help=True, help="Socialstyrelsen's follow-up form: export answers, summarise, "
+                                                  "check answer files, show the pre-filled draft.")
+app.add_typer(form_app, name="form")
+_ANSWERS_HELP = "Answers file or folder of *.json answers files; repeat for several. Default: uppfoljning/."
+
+
+def _form_fail(error, code: int = 2) -> None:
+    typer.secho(f"error: {error}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(code=code)
+
+
+def _read_answers(sources):
+    from .form import answer_files, default_answers_dir, load_answers
+
+    files = answer_files(sources or [default_answers_dir()])
+    if not files:
+        _form_fail(f"no answers files in {', '.join(str(s) for s in sources or [default_answers_dir()])}; fill in "
+                   "notebooks/04_uppfoljning_formular.ipynb first, or use --draft to export the pre-filled draft")
+    return [load_answers(path) for path in files]  # every file is checked before anything is written
+
+
+@form_app.command("export")
+def form_export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the documents.")],
+    answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", help=_ANSWERS_HELP)] = None,
+    draft: Annotated[bool, typer.Option("--draft", help="Export the pre-filled draft instead of answers files.")] = False,
+    kommun: Annotated[Optional[str], typer.Option("--kommun", "-k", help="With --draft: cite this municipality's money.")] = None,
+    report: Annotated[str, typer.Option(help="With --draft: whose report it is.")] = "Jönköpings län",
+) -> None:
+    """Write each report's answers as Markdown and HTML in the form's order; with several files, a summary.
+
+    Exit code 2 on bad input (unknown municipality or question, corrupt answers file) or an unwritable --out.
+    """
+    from . import form
+
+    try:
+        if draft:
+            name = f"{report} (utkast)" if not kommun else f"{kommun} (utkast)"
+            drafts = form.draft_answers(name, kommun)
+            drafts.report = name
+            documents = {f"utkast-{form.slugify(kommun or report)}": drafts}
+        else:
+            documents = {form.slugify(a.report): a for a in _read_answers(answers)}
+    except NaravardError as error:
+        _form_fail(error)
+    written = []
+    try:
+        for stem, item in documents.items():
+            written.append(form.write_atomic(out / f"{stem}.md", form.to_markdown(item)))
+            written.append(form.write_atomic(out / f"{stem}.html", form.to_html(item)))
+        if len(documents) > 1:
+            table = form.summarize(list(documents.values()))
+            written.append(form.write_atomic(out / "sammanstallning.csv", table.to_csv(index=False)))
+            written.append(form.write_atomic(out / "sammanstallning.md", form.summary_markdown(list(documents.values()))))
+    except NaravardError as error:
+        _form_fail(error)
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
+@form_app.command("summary")
+def form_summary(answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", help=_ANSWERS_HELP)] = None) -> None:
+    """Count the single-choice answers (questions 1, 2, 4, 9a) per printed option across answers files."""
+    from . import form
+
+    try:
+        typer.echo(form.summary_markdown(_read_answers(answers)), nl=False)
+    except NaravardError as error:
+        _form_fail(error)
+
+
+@form_app.command("check")
+def form_check(answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", help=_ANSWERS_HELP)] = None) -> None:
+    """Check answers files; print how many questions each has answered."""
+    from . import form
+
+    try:
+        for item in _read_answers(answers):
+            typer.echo(f"ok: {item.report}: {len(item.answered())} of {len(item.form.items)} questions answered")
+    except NaravardError as error:
+        _form_fail(error)
+
+
+@form_app.command("draft")
+def form_draft(
+    item: Annotated[Optional[list[str]], typer.Option("--item", "-i", help="Question id such as 5a; repeat for several. Default: all.")] = None,
+    kommun: Annotated[Optional[str], typer.Option("--kommun", "-k", help="Cite this municipality's money.")] = None,
+) -> None:
+    """Print the pre-filled draft (Swedish Markdown): proposal and evidence per question."""
+    from . import form
+
+    try:
+        chosen = [form.load_form().item(i).id for i in item] if item else list(form.ITEM_IDS)
+        proposals = form.draft(kommun)
+    except NaravardError as error:
+        _form_fail(error)
+    typer.echo("\n\n".join(form.proposal_markdown(proposals[i], i) for i in chosen))
+
+
 if __name__ == "__main__":
     app()

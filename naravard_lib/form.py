@@ -1,0 +1,1099 @@
+"""Socialstyrelsen's follow-up form (seed 003): the form as data, answers, a pre-filled draft, export.
+
+The form for the final report on God och nära vård 2022 is read from ``data/form_*.csv``. An
+:class:`Answers` object holds one report's answers (a län, or a municipality using the form
+internally); :func:`save_answers` writes it atomically and :func:`load_answers` refuses a corrupt or
+hand-broken file with one line naming the file and field. :func:`draft` proposes an answer, with its
+evidence rows, for every question the workbook's data can inform; :func:`to_markdown` and
+:func:`to_html` export the answers in the form's order; :func:`summarize` counts the single-choice
+answers across several answer files.
+
+This module is analysis only: the widget in :mod:`naravard_lib.widgets` wires to it.
+
+Errors are :class:`FormError`: ``str(error)`` is English (for the command line), ``error.sv`` the
+same in Swedish (for the notebook and the widget).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import data, paths
+from .data import suggest
+from .errors import NaravardError
+from .formatting import format_number, format_sek
+from .schemas import FORM_ITEMS, KOMMUNER
+
+ITEM_IDS: tuple[str, ...] = FORM_ITEMS
+CHOICE, FREE_TEXT = "enval", "fritext"
+FILE_FORMAT, FILE_VERSION = "naravard-uppfoljning", 1
+#: The year the form asks about.
+FORM_YEAR = 2022
+#: Environment variable that moves the default folder for answer files.
+ANSWERS_ENV = "NARAVARD_UPPFOLJNING"
+#: Status of a proposal in an answer: taken as it is, taken and edited, or discarded.
+PROPOSAL_STATES = ("antaget", "redigerat", "avvisat")
+YEAR_NOTE = ("Underlaget beskriver läget 2023 jämfört med 2019 – inte 2022, som formuläret frågar om. "
+             "Kontrollera att det stämmer för 2022 innan du skickar in.")
+MONEY_NOTE = "Beloppen gäller överenskommelserna 2019–2022 och 2023 enligt de publicerade fördelningstabellerna."
+NO_EVIDENCE = "Inget underlag hittades i arbetsbokens data för den här frågan. Svara utifrån egen kunskap."
+
+
+class FormError(NaravardError):
+    """A problem with the form, an answer or an answers file, in one line.
+
+    Parameters
+    ----------
+    message : str
+        English, for the command line (``str(error)``).
+    sv : str
+        The same in Swedish, for the notebook and the widget (``error.sv``).
+    """
+
+    def __init__(self, message: str, sv: str):
+        super().__init__(message)
+        self.sv = sv
+
+
+# --------------------------------------------------------------------------- the form as data
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the form: heading as printed, our summary of 'Från Överenskommelsen'."""
+
+    id: str
+    order: int
+    title: str
+    summary: str | None
+    quote: str | None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question item: id (``"5a"``), section, type, question text and printed options."""
+
+    id: str
+    order: int
+    section: str
+    kind: str
+    question: str
+    options: tuple[str, ...] = ()
+    comment_label: str | None = None
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind == CHOICE
+
+    @property
+    def label(self) -> str:
+        """``"5a. Beskriv …"``: the number and the question as printed."""
+        return f"{self.id}. {self.question}"
+
+
+@dataclass(frozen=True)
+class Form:
+    """The whole form: sections and items in order, and the checklist of question 15a."""
+
+    sections: tuple[Section, ...]
+    items: tuple[Item, ...]
+    checklist: dict  #: ``{"omrade:1": text, …, "anvandning:13": text}`` in printed order
+    checklist_item: str = "15a"
+
+    def item(self, item_id) -> Item:
+        """The item with this id; an unknown id is a :class:`FormError` with a suggestion."""
+        item_id = str(item_id).strip()
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        hint = _suggest_item(item_id)
+        raise FormError(f"unknown question {item_id!r}{hint}; the form has {', '.join(ITEM_IDS)}",
+                        f"okänd fråga {item_id!r}{_sv_hint(hint)}; formuläret har {', '.join(ITEM_IDS)}")
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)
+
+    def items_in(self, section_id: str) -> list[Item]:
+        return [i for i in self.items if i.section == section_id]
+
+
+def _suggest_item(item_id: str) -> str:
+    """Suggest ``5a`` for ``5c`` or ``5``: same number first, then the closest spelling."""
+    number = re.match(r"\d+", item_id)
+    same = [i for i in ITEM_IDS if number and re.match(r"\d+", i).group() == number.group()]
+    return f" (did you mean '{same[0]}'?)" if same else suggest(item_id, ITEM_IDS)
+
+
+def _sv_hint(hint: str) -> str:
+    return hint.replace("did you mean", "menade du")
+
+
+@lru_cache(maxsize=1)
+def load_form() -> Form:
+    """The form as data, validated (``data/form_sections.csv``, ``form_items.csv``, ``form_options.csv``,
+    ``form_checklist.csv``).
+
+    Returns
+    -------
+    Form
+    """
+    sections = data.load("form_sections").sort_values("ordning")
+    items = data.load("form_items").sort_values("ordning")
+    options = data.load("form_options").sort_values(["item_id", "ordning"])
+    checklist = data.load("form_checklist")
+    by_item = options.groupby("item_id")["alternativ"].apply(tuple).to_dict()
+    form_sections = tuple(Section(r.sektion, int(r.ordning), r.rubrik, _or_none(r.sammanfattning), _or_none(r.citat))
+                          for r in sections.itertuples())
+    form_items = tuple(Item(r.item_id, int(r.ordning), r.sektion, r.typ, r.fraga, by_item.get(r.item_id, ()),
+                            _or_none(r.kommentarsfalt)) for r in items.itertuples())
+    checks = {}
+    for lista in ("omrade", "anvandning"):
+        for r in checklist[checklist.lista == lista].sort_values("ordning").itertuples():
+            checks[f"{lista}:{r.ordning}"] = r.text
+    return Form(form_sections, form_items, checks)
+
+
+def _or_none(value):
+    return value if isinstance(value, str) and value else None
+
+
+def items_table() -> pd.DataFrame:
+    """The 25 items as a table for reading: number, section heading, type and question."""
+    form = load_form()
+    titles = {s.id: s.title for s in form.sections}
+    return pd.DataFrame([{"fråga": i.id, "avsnitt": titles[i.section],
+                          "typ": "ett val" if i.is_choice else "fritext", "frågetext": i.question}
+                         for i in form.items]).set_index("fråga")
+
+
+def options_table() -> pd.DataFrame:
+    """The printed options of the four single-choice items, one row per option."""
+    return pd.DataFrame([{"fråga": i.id, "alternativ": o} for i in load_form().items for o in i.options])
+
+
+def checklist_table() -> pd.DataFrame:
+    """The checklist of question 15a: its three areas and the 13 permitted uses of the money."""
+    rows = []
+    for key, text in load_form().checklist.items():
+        lista, number = key.split(":")
+        rows.append({"lista": "område i fråga 15a" if lista == "omrade" else "användning av medlen",
+                     "nr": int(number), "text": text})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- answers
+
+@dataclass
+class Answer:
+    """The answer to one item. Which fields apply depends on the item (see :class:`Answers`)."""
+
+    choice: str | None = None
+    comment: str = ""
+    text: str = ""
+    checked: list[str] = field(default_factory=list)
+    proposal: str | None = None  #: one of PROPOSAL_STATES, or None when no proposal was used
+    proposal_text: str = ""  #: the accepted proposal's text, to tell an edited answer from an unedited one
+    evidence: list[dict] = field(default_factory=list)  #: evidence of an accepted proposal
+
+    def is_empty(self) -> bool:
+        return not (self.choice or self.comment.strip() or self.text.strip() or self.checked)
+
+
+_FIELDS = {"val": "choice", "kommentar": "comment", "text": "text", "kryss": "checked", "forslag": "proposal",
+           "forslagstext": "proposal_text", "underlag": "evidence"}
+
+
+class Answers:
+    """One report's answers to the form.
+
+    Parameters
+    ----------
+    report : str
+        Who answers: a län (``"Jönköpings län"``) or a municipality using the form internally.
+    year : int
+        The year reported on (2022 for this form).
+
+    Examples
+    --------
+    >>> svar = Answers("Jönköpings län")
+    >>> svar.set_choice("1", "Ja")
+    >>> svar.set_choice("1", "Kanske")
+    Traceback (most recent call last):
+    ...
+    naravard_lib.form.FormError: question 1: 'Kanske' is not one of the printed options: ...
+    """
+
+    def __init__(self, report: str, year: int = FORM_YEAR, form: Form | None = None):
+        if not str(report).strip():
+            raise FormError("the report needs a name (a län or a municipality)",
+                            "rapporten behöver ett namn (ett län eller en kommun)")
+        self.report = str(report).strip()
+        self.year = int(year)
+        self.form = form or load_form()
+        self._answers: dict[str, Answer] = {}
+
+    # reading
+    def get(self, item_id) -> Answer:
+        """The answer to an item (an empty one when not answered yet)."""
+        item = self.form.item(item_id)
+        return self._answers.get(item.id, Answer())
+
+    def answered(self) -> list[str]:
+        """Ids of the items that have an answer, in the form's order."""
+        return [i.id for i in self.form.items if not self.get(i.id).is_empty()]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Answers) and self.to_dict() == other.to_dict()
+
+    def __repr__(self) -> str:
+        return f"Answers({self.report!r}: {len(self.answered())} of {len(self.form.items)} answered)"
+
+    # writing
+    def _edit(self, item_id) -> tuple[Item, Answer]:
+        item = self.form.item(item_id)
+        return item, self._answers.setdefault(item.id, Answer())
+
+    def set_choice(self, item_id, option: str | None) -> None:
+        """Choose one of the printed options of a single-choice item (``None`` clears the choice)."""
+        item, answer = self._edit(item_id)
+        if not item.is_choice:
+            raise FormError(f"question {item.id} is free text, it has no options",
+                            f"fråga {item.id} besvaras med fritext och har inga alternativ")
+        if option is not None and option not in item.options:
+            printed = " | ".join(item.options)
+            raise FormError(f"question {item.id}: {option!r} is not one of the printed options: {printed}",
+                            f"fråga {item.id}: {option!r} är inte ett av formulärets alternativ. "
+                            f"Välj ett av: {printed}")
+        answer.choice = option
+
+    def set_comment(self, item_id, text: str) -> None:
+        """The optional comment of a single-choice item."""
+        item, answer = self._edit(item_id)
+        if not item.comment_label:
+            raise FormError(f"question {item.id} has no comment field; use set_text",
+                            f"fråga {item.id} har inget kommentarsfält; skriv svaret som fritext")
+        answer.comment = _text(text, item.id)
+        self._mark_edited(answer, answer.comment)
+
+    def set_text(self, item_id, text: str) -> None:
+        """The answer to a free-text item."""
+        item, answer = self._edit(item_id)
+        if item.is_choice:
+            raise FormError(f"question {item.id} is a single-choice item; use set_choice and set_comment",
+                            f"fråga {item.id} besvaras med ett val; skriv fritext i kommentarsfältet")
+        answer.text = _text(text, item.id)
+        self._mark_edited(answer, answer.text)
+
+    def set_checked(self, item_id, keys) -> None:
+        """Tick checklist entries of question 15a (keys such as ``"omrade:1"``, ``"anvandning:5"``)."""
+        item, answer = self._edit(item_id)
+        if item.id != self.form.checklist_item:
+            raise FormError(f"question {item.id} has no checklist (only {self.form.checklist_item} has)",
+                            f"fråga {item.id} har ingen checklista (bara fråga {self.form.checklist_item})")
+        keys = list(keys)
+        for key in keys:
+            if key not in self.form.checklist:
+                hint = suggest(key, self.form.checklist)
+                raise FormError(f"question {item.id}: unknown checklist entry {key!r}{hint}",
+                                f"fråga {item.id}: okänd punkt i checklistan {key!r}{_sv_hint(hint)}")
+        answer.checked = [k for k in self.form.checklist if k in keys]  # printed order, no repeats
+
+    def clear(self, item_id) -> None:
+        """Remove the answer to an item."""
+        self._answers.pop(self.form.item(item_id).id, None)
+
+    @staticmethod
+    def _mark_edited(answer: Answer, value: str) -> None:
+        if answer.proposal == "antaget" and value != answer.proposal_text:
+            answer.proposal = "redigerat"
+
+    # proposals
+    def accept(self, proposal: Proposal) -> None:
+        """Take a proposal of the draft as the answer, with its evidence (replaces the answer's text)."""
+        item, answer = self._edit(proposal.item_id)
+        if item.is_choice:
+            answer.choice = proposal.choice if proposal.choice is not None else answer.choice
+            answer.comment = proposal.text
+        else:
+            answer.text = proposal.text
+        answer.proposal = "antaget"
+        answer.proposal_text = proposal.text
+        answer.evidence = [e.as_dict() for e in proposal.evidence]
+
+    def discard(self, item_id) -> None:
+        """Discard the proposal for an item; an accepted, unedited proposal's text is removed too."""
+        item, answer = self._edit(item_id)
+        if answer.proposal == "antaget":
+            answer.text = answer.comment = ""
+            answer.choice = None if item.is_choice else answer.choice
+        answer.proposal = "avvisat"
+        answer.proposal_text = ""
+        answer.evidence = []
+
+    # the file's form
+    def to_dict(self) -> dict:
+        """The answers as the JSON object saved to file (form order, empty fields left out)."""
+        saved = {}
+        for item in self.form.items:
+            answer = self._answers.get(item.id)
+            if answer is None or (answer.is_empty() and answer.proposal is None):
+                continue
+            entry = {}
+            for key, attr in _FIELDS.items():
+                value = getattr(answer, attr)
+                if value not in (None, "", []):
+                    entry[key] = value
+            saved[item.id] = entry
+        return {"format": FILE_FORMAT, "version": FILE_VERSION, "rapport": self.report, "ar": self.year,
+                "svar": saved}
+
+    @classmethod
+    def from_dict(cls, content, source: str = "svarsfilen") -> Answers:
+        """Rebuild answers from :meth:`to_dict`'s object, checking every field.
+
+        Raises
+        ------
+        FormError
+            Naming ``source`` and the field (e.g. ``svar.1.val``) that is wrong.
+        """
+
+        def bad(where: str, en: str, sv: str) -> FormError:
+            return FormError(f"{source}: field '{where}': {en}", f"{source}: fältet '{where}': {sv}")
+
+        if not isinstance(content, dict):
+            raise FormError(f"{source}: expected a JSON object with the answers",
+                            f"{source}: filen ska innehålla ett JSON-objekt med svaren")
+        if content.get("format") != FILE_FORMAT:
+            raise bad("format", f"expected {FILE_FORMAT!r}; this is not an answers file of the workbook",
+                      f"ska vara {FILE_FORMAT!r}; det här är inte en svarsfil från arbetsboken")
+        if content.get("version") != FILE_VERSION:
+            raise bad("version", f"unsupported version {content.get('version')!r} (expected {FILE_VERSION})",
+                      f"versionen {content.get('version')!r} stöds inte (ska vara {FILE_VERSION})")
+        unknown = set(content) - {"format", "version", "rapport", "ar", "svar"}
+        if unknown:
+            name = sorted(unknown)[0]
+            raise bad(name, "unknown field", "okänt fält")
+        report = content.get("rapport")
+        if not isinstance(report, str) or not report.strip():
+            raise bad("rapport", "the report's name is missing", "rapportens namn saknas")
+        year = content.get("ar", FORM_YEAR)
+        if not isinstance(year, int) or isinstance(year, bool):
+            raise bad("ar", f"expected a year, got {year!r}", f"ska vara ett årtal, inte {year!r}")
+        answers = cls(report, year)
+        given = content.get("svar", {})
+        if not isinstance(given, dict):
+            raise bad("svar", "expected an object keyed by question", "ska vara ett objekt med en nyckel per fråga")
+        for item_id, entry in given.items():
+            where = f"svar.{item_id}"
+            try:
+                item = answers.form.item(item_id)
+            except FormError as error:
+                raise bad(where, str(error), error.sv) from None
+            if not isinstance(entry, dict):
+                raise bad(where, "expected an object", "ska vara ett objekt")
+            extra = set(entry) - set(_FIELDS)
+            if extra:
+                raise bad(f"{where}.{sorted(extra)[0]}", "unknown field", "okänt fält")
+            setters = {"val": answers.set_choice, "kommentar": answers.set_comment, "text": answers.set_text,
+                       "kryss": answers.set_checked}
+            for key, setter in setters.items():
+                if key not in entry:
+                    continue
+                if key == "kryss" and not isinstance(entry[key], list):
+                    raise bad(f"{where}.{key}", "expected a list of checklist entries", "ska vara en lista")
+                try:
+                    setter(item.id, entry[key])
+                except FormError as error:
+                    raise bad(f"{where}.{key}", str(error), error.sv) from None
+            answer = answers._answers.setdefault(item.id, Answer())
+            state = entry.get("forslag")
+            if state is not None and state not in PROPOSAL_STATES:
+                raise bad(f"{where}.forslag", f"expected one of {', '.join(PROPOSAL_STATES)}",
+                          f"ska vara ett av {', '.join(PROPOSAL_STATES)}")
+            proposal_text = entry.get("forslagstext", "")
+            if not isinstance(proposal_text, str):
+                raise bad(f"{where}.forslagstext", "expected text", "ska vara text")
+            evidence = entry.get("underlag", [])
+            if not isinstance(evidence, list) or not all(
+                    isinstance(e, dict) and all(isinstance(v, str) for v in e.values()) for e in evidence):
+                raise bad(f"{where}.underlag", "expected a list of objects with text values",
+                          "ska vara en lista med objekt med textvärden")
+            answer.proposal, answer.proposal_text, answer.evidence = state, proposal_text, evidence
+        return answers
+
+
+def _text(value, item_id: str) -> str:
+    if not isinstance(value, str):
+        raise FormError(f"question {item_id}: expected text, got {type(value).__name__}",
+                        f"fråga {item_id}: svaret ska vara text")
+    return value
+
+
+# --------------------------------------------------------------------------- files
+
+def default_answers_dir() -> Path:
+    """Where answer files live unless told otherwise: ``uppfoljning/`` (git-ignored) or ``$NARAVARD_UPPFOLJNING``."""
+    return Path(os.environ.get(ANSWERS_ENV, paths.PROJECT_ROOT / "uppfoljning"))
+
+
+def slugify(name: str) -> str:
+    """ASCII file name for a report: ``"Jönköpings län"`` → ``"jonkopings-lan"``."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "rapport"
+
+
+def answers_path(report: str, folder: str | Path | None = None) -> Path:
+    """The answers file of a report: ``<folder>/<slug>.json``."""
+    return Path(folder if folder is not None else default_answers_dir()) / f"{slugify(report)}.json"
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(paths.PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def load_answers(path: str | Path) -> Answers:
+    """Read and check an answers file.
+
+    Raises
+    ------
+    FormError
+        When the file is missing, not JSON, or any field is wrong; one line naming the file and field.
+    """
+    path = Path(path)
+    name = _display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FormError(f"{name}: file not found", f"{name}: filen finns inte") from None
+    except UnicodeDecodeError:
+        raise FormError(f"{name}: not UTF-8 text; it was not written by the workbook",
+                        f"{name}: filen är inte UTF-8-text och kommer inte från arbetsboken") from None
+    except OSError as error:
+        raise FormError(f"{name}: cannot be read ({error.strerror})",
+                        f"{name}: filen kan inte läsas ({error.strerror})") from None
+    try:
+        content = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FormError(f"{name}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); "
+                        "it has not been overwritten",
+                        f"{name}: filen är inte giltig JSON (rad {error.lineno}, kolumn {error.colno}); "
+                        "den har inte skrivits över") from None
+    return Answers.from_dict(content, name)
+
+
+def open_answers(report: str, folder: str | Path | None = None) -> tuple[Answers, Path]:
+    """The saved answers of ``report`` in ``folder``, or new empty ones when there is no file yet."""
+    path = answers_path(report, folder)
+    if path.exists():
+        return load_answers(path), path
+    return Answers(report), path
+
+
+def write_atomic(path: str | Path, text: str | bytes) -> Path:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never a part.
+
+    The text goes to a temporary file in the same folder, is flushed and fsynced, and then replaces
+    ``path`` with :func:`os.replace`. An error leaves ``path`` as it was and removes the temporary file.
+    """
+    path = Path(path)
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise FormError(f"{_display(folder)}: cannot write to this folder ({error.strerror}); choose another "
+                        "folder", f"{_display(folder)}: det går inte att skriva i mappen ({error.strerror}); "
+                        "välj en annan mapp") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8") if isinstance(text, str) else text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise FormError(f"{_display(path)}: could not be written ({error.strerror}); the earlier file is "
+                            "unchanged", f"{_display(path)}: kunde inte skrivas ({error.strerror}); den tidigare "
+                            "filen är oförändrad") from None
+        raise
+    try:  # make the rename itself durable
+        directory = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    except OSError:  # pragma: no cover - some file systems do not fsync directories
+        pass
+    return path
+
+
+def save_answers(answers: Answers, path: str | Path | None = None, replace_invalid: bool = False) -> Path:
+    """Save answers atomically; the previous version is kept as ``<file>.bak``.
+
+    Parameters
+    ----------
+    answers : Answers
+    path : str or Path, optional
+        Default: :func:`answers_path` of the report in the default folder.
+    replace_invalid : bool
+        An existing file that is not a valid answers file is refused unless this is true; it is then
+        kept as ``<file>.bak`` before being replaced.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    FormError
+        The existing file is corrupt (and ``replace_invalid`` is false), or the folder is not writable.
+    """
+    path = Path(path) if path is not None else answers_path(answers.report)
+    if path.exists():
+        try:
+            existing = load_answers(path)
+        except FormError as error:
+            if not replace_invalid:
+                raise FormError(f"refusing to overwrite: {error}", f"sparar inte över filen: {error.sv}") from None
+        else:
+            if existing.report != answers.report:
+                raise FormError(f"{_display(path)}: holds the answers of {existing.report!r}, not "
+                                f"{answers.report!r}; choose another file",
+                                f"{_display(path)}: innehåller svaren för {existing.report!r}, inte "
+                                f"{answers.report!r}; välj en annan fil")
+        write_atomic(path.with_name(path.name + ".bak"), path.read_bytes())
+    return write_atomic(path, json.dumps(answers.to_dict(), ensure_ascii=False, indent=2) + "\n")
+
+
+def answer_files(sources) -> list[Path]:
+    """The answers files named by ``sources`` (files, or folders whose ``*.json`` files are taken)."""
+    found: list[Path] = []
+    for source in [sources] if isinstance(sources, (str, Path)) else sources:
+        source = Path(source)
+        if source.is_dir():
+            found += sorted(source.glob("*.json"))
+        elif source.exists():
+            found.append(source)
+        else:
+            raise FormError(f"{_display(source)}: no such file or folder", f"{_display(source)}: finns inte")
+    return found
+
+
+# --------------------------------------------------------------------------- the draft
+
+@dataclass(frozen=True)
+class Evidence:
+    """One data row a proposal rests on: file, key, the values used, and the year it describes."""
+
+    table: str
+    key: tuple  #: ((column, value), …): the row's unique key in the table
+    values: tuple  #: ((column, value), …): the values the proposal uses
+    describes: str  #: the year(s) the row describes, e.g. "2019 och 2023"
+    label: str  #: short Swedish description
+
+    @property
+    def file(self) -> str:
+        return f"data/{data.TABLES[self.table].file}"
+
+    @property
+    def citation(self) -> str:
+        """``"data/initiatives.csv, id 1"``."""
+        return f"{self.file}, " + ", ".join(f"{k} {v}" for k, v in self.key)
+
+    def as_dict(self) -> dict:
+        return {"fil": self.file, "rad": ", ".join(f"{k} {v}" for k, v in self.key), "beskrivning": self.label,
+                "avser": self.describes}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposed answer to one item, with the evidence rows behind it.
+
+    ``derived`` names numbers in ``text`` that are computed from the evidence (e.g. posts =
+    sum / 400 000) rather than copied from it.
+    """
+
+    item_id: str
+    text: str
+    evidence: tuple[Evidence, ...]
+    describes: str
+    choice: str | None = None
+    derived: tuple = ()
+
+    def _repr_markdown_(self) -> str:
+        return proposal_markdown(self)
+
+
+def proposal_markdown(proposal: Proposal | None, item_id: str | None = None) -> str:
+    """A proposal as Markdown (Swedish): the proposed choice, text, what year it describes, evidence."""
+    if proposal is None:
+        return f"**Fråga {item_id}:** {NO_EVIDENCE}"
+    item = load_form().item(proposal.item_id)
+    lines = [f"**Förslag till fråga {item.id}** ({proposal.describes})", ""]
+    if proposal.choice:
+        lines += [f"Föreslaget val: **{proposal.choice}**", ""]
+    lines += [proposal.text, "", "Underlag:"]
+    lines += [f"- {e.citation}: {e.label} ({e.describes})" for e in proposal.evidence]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """How a question selects its initiatives: focus areas and/or a pattern over some columns."""
+
+    focus: tuple[str, ...] = ()
+    pattern: str | None = None
+    columns: tuple[str, ...] = ("namn", "lage_2023")
+
+
+_PERSON = "Personcentrerat arbetssätt och kontinuitet"
+_HEALTH = "Hälsofrämjande och förebyggande"
+_TRUST = "Tillit och samverkanskultur, överenskommelser"
+_SUPPORT = "Gemensamma stödsystem"
+_FOLLOW_UP = "Mätningar, berättelser och uppföljning"
+
+#: The rules that pick evidence among the coded initiatives, per question (levels are never named).
+RULES: dict[str, _Rule] = {
+    "1": _Rule(pattern=r"målbild", columns=("namn",)),
+    "2": _Rule(focus=(_FOLLOW_UP,), pattern=r"handlingsplan", columns=("lage_2023",)),
+    "3": _Rule(focus=(_FOLLOW_UP,), pattern=r"länsbarometer|ledningssystem|uppföljning"),
+    "4": _Rule(focus=(_FOLLOW_UP,), pattern=r"kommuners ledningssystem|kommunspecifik", columns=("lage_2023",)),
+    "5a": _Rule(focus=(_PERSON,)),
+    "6": _Rule(pattern=r"digital|e-hälsa|välfärdsteknik|egenmonitorering"),
+    "7": _Rule(pattern=r"glesbygd|landsbygd|socioekonomi|utsatta områden"),
+    "8a": _Rule(pattern=r"patientkontrakt|delaktighet|peer"),
+    "9a": _Rule(pattern=r"patientorganisation|brukarorganisation|brukarförening"),
+    "9b": _Rule(pattern=r"patientorganisation|brukarorganisation|brukarförening|patientnämnd|peer"),
+    "10a": _Rule(focus=(_TRUST,)),
+    "11a": _Rule(focus=(_HEALTH,)),
+    "12a": _Rule(pattern=r"budget|resurs"),
+    "13a": _Rule(pattern=r"vårdövergång|i hemmet|sköra|hemrehabilitering"),
+    "14": _Rule(focus=(_SUPPORT,)),
+    "15a": _Rule(pattern=r"kompetens|lärosäte|medarbetare"),
+}
+#: Result questions ("b") take the indicators of the initiatives their "a" question found.
+RESULTS_OF = {"5b": "5a", "8b": "8a", "10b": "10a", "11b": "11a", "13b": "13a", "15b": "15a"}
+#: Single-choice answer proposed from the reach of the rows found (9a asks "in how many kommuner").
+REACH_CHOICE = {"alla 13": "I alla länets kommuner", "en kommun": "I hälften eller färre av länets kommuner"}
+
+
+def select_initiatives(rule: _Rule, initiatives: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The coded initiatives a rule picks, in seed order; a repeat is dropped when its original is picked."""
+    table = data.load_initiatives() if initiatives is None else initiatives
+    mask = pd.Series(True, index=table.index)
+    if rule.focus:
+        mask &= table["fokusomrade"].isin(rule.focus)
+    if rule.pattern:
+        text = table[list(rule.columns)].astype(str).agg(" ".join, axis=1)
+        mask &= text.str.contains(rule.pattern, case=False, regex=True)
+    picked = table[mask]
+    ids = set(picked["id"].astype(str))
+    return picked[~picked["samma_som"].isin(ids)].reset_index(drop=True)
+
+
+def _initiative_evidence(rows: pd.DataFrame) -> list[Evidence]:
+    return [Evidence("initiatives", (("id", int(r.id)),),
+                     (("namn", r.namn), ("lage_2019", r.lage_2019), ("lage_2023", r.lage_2023),
+                      ("niva_2019", int(r.niva_2019)), ("niva_2023", int(r.niva_2023)),
+                      ("rackvidd_2023", r.rackvidd_2023)), "2019 och 2023", str(r.namn))
+            for r in rows.itertuples()]
+
+
+def _level_labels() -> dict[int, str]:
+    return data.load_codebook().set_index("niva")["etikett"].to_dict()
+
+
+def _initiative_lines(rows: pd.DataFrame) -> list[str]:
+    labels = _level_labels()
+    return [f"- {r.namn} – 2019: {str(r.lage_2019).rstrip('.')} (nivå {r.niva_2019}). "
+            f"2023: {str(r.lage_2023).rstrip('.')} (nivå {r.niva_2023}, {labels[r.niva_2023].lower()}; "
+            f"räckvidd: {r.rackvidd_2023})."
+            for r in rows.itertuples()]
+
+
+def _codebook_evidence(rows: pd.DataFrame) -> list[Evidence]:
+    labels = _level_labels()
+    return [Evidence("codebook", (("niva", int(n)),), (("etikett", labels[n]),), "skalan", f"nivå {n}: {labels[n]}")
+            for n in sorted(set(rows["niva_2023"].astype(int)))]
+
+
+def _indicator_rows(initiative_ids) -> pd.DataFrame:
+    table = data.load_indicators()
+    return table[table["initiativ_id"].isin(list(initiative_ids))].reset_index(drop=True)
+
+
+def _indicator_lines_and_evidence(rows: pd.DataFrame, names: dict) -> tuple[list[str], list[Evidence]]:
+    lines, evidence = [], []
+    for r in rows.itertuples():
+        parts = []
+        is_year = r.enhet == "år"
+        for year, value in ((2019, r.varde_2019), (2023, r.varde_2023)):
+            if pd.notna(value):
+                parts.append(f"{year}: {int(value) if is_year else format_number(int(value))}")
+        unit = "" if is_year else f" {r.enhet}"
+        lines.append(f"- {r.matt} ({names.get(r.initiativ_id, '')}): {'; '.join(parts) or 'inget värde'}{unit}.")
+        values = [("matt", r.matt), ("enhet", r.enhet)]
+        values += [(c, int(getattr(r, c))) for c in ("varde_2019", "varde_2023") if pd.notna(getattr(r, c))]
+        evidence.append(Evidence("indicators", (("key", r.key),), tuple(values), "2019 och 2023", r.matt))
+    return lines, evidence
+
+
+def _figure_evidence(key: str) -> tuple[int, Evidence]:
+    figures = data.load_published_figures().set_index("key")
+    row = figures.loc[key]
+    return int(row["value"]), Evidence("published_figures", (("key", key),), (("value", int(row["value"])),),
+                                       str(row["period"]), str(row["label"]))
+
+
+def _allocation_evidence(period: str, kommun: str, insatsomrade: str) -> tuple[int, Evidence]:
+    cells = data.load_allocations().set_index(["period", "kommun", "insatsomrade"])
+    amount = int(cells.loc[(period, kommun, insatsomrade), "amount_sek"])
+    return amount, Evidence("allocations", (("period", period), ("kommun", kommun), ("insatsomrade", insatsomrade)),
+                            (("amount_sek", amount),), period, f"{insatsomrade}, {kommun} {period}")
+
+
+def _money(insatsomrade: str, key: str, kommun: str | None, what: str) -> tuple[list[str], list[Evidence]]:
+    """Lines and evidence for one insatsområde's money in 2019-2022 and 2023, for the län or one kommun."""
+    lines, evidence = [], []
+    for period in ("2019-2022", "2023"):
+        if kommun:
+            amount, ev = _allocation_evidence(period, kommun, insatsomrade)
+            who = kommun
+        else:
+            amount, ev = _figure_evidence(f"total.{period}.{key}")
+            who = "Länets kommuner"
+        shown = period.replace("-", "–")
+        lines.append(f"- {who} fick {format_sek(amount)} {what} {shown}.")
+        evidence.append(ev)
+    return lines, evidence
+
+
+def _proposal(item_id: str, intro: str, lines: list[str], evidence: list[Evidence], describes: str,
+              choice: str | None = None, derived: tuple = (), note: str = YEAR_NOTE) -> Proposal | None:
+    if not evidence:
+        return None
+    text = "\n".join([intro, "", *lines, "", note]).strip()
+    unique = tuple(dict.fromkeys(evidence))
+    return Proposal(item_id, text, unique, describes, choice, derived)
+
+
+def draft(kommun: str | None = None) -> dict[str, Proposal | None]:
+    """Propose an answer, with its evidence, for every item the workbook's data can inform.
+
+    Evidence is chosen by rules (:data:`RULES`: focus areas, keywords, columns), never by naming
+    rows or levels, so a recoded ``initiatives.csv`` gives a draft that follows it.
+
+    Parameters
+    ----------
+    kommun : str, optional
+        A municipality using the form internally: the money questions then cite its own cells.
+
+    Returns
+    -------
+    dict
+        Item id → :class:`Proposal`, or None where no evidence was found.
+    """
+    if kommun is not None and kommun not in KOMMUNER:
+        hint = suggest(kommun, KOMMUNER)
+        raise FormError(f"unknown municipality {kommun!r}{hint}", f"okänd kommun {kommun!r}{_sv_hint(hint)}")
+    initiatives = data.load_initiatives()
+    picked = {item_id: select_initiatives(rule, initiatives) for item_id, rule in RULES.items()}
+    both = "2019 och 2023"
+    result: dict[str, Proposal | None] = dict.fromkeys(ITEM_IDS)
+
+    def about(item_id: str, intro: str, choice=None, extra_lines=(), extra_evidence=(),
+              describes: str = both) -> Proposal | None:
+        rows = picked[item_id]
+        evidence = _initiative_evidence(rows) + list(extra_evidence)
+        if rows.empty and not extra_evidence:
+            return None
+        evidence += _codebook_evidence(rows) if not rows.empty else []
+        return _proposal(item_id, intro, _initiative_lines(rows) + list(extra_lines), evidence, describes, choice)
+
+    # 1 and 2: the joint målbild and the plan; a choice only where the coding says "in the whole system"
+    plans = data.load_timeline()
+    plan_rows = plans[plans["typ"] == "plan"]
+    plan_lines = [f"- {r.handelse}." for r in plan_rows.itertuples()]
+    plan_evidence = [Evidence("timeline", (("datum", r.datum), ("handelse", r.handelse)), (("citat", r.citat),),
+                              f"{r.datum[:4]}–{r.slutdatum[:4]}" if r.slutdatum else r.datum[:4], r.handelse)
+                     for r in plan_rows.itertuples()]
+    for item_id, what in (("1", "en gemensam målbild"), ("2", "en gemensam handlingsplan kopplad till målbilden")):
+        rows = picked[item_id]
+        broad = not rows.empty and bool((rows["niva_2023"] == 4).all())
+        choice = load_form().item(item_id).options[0] if broad else None
+        intro = (f"Delrapporten beskriver {what} för kommunerna och regionen."
+                 + ("" if broad else " Den säger inte att den är beslutad av alla parter: välj alternativ själv."))
+        result[item_id] = about(item_id, intro, choice, plan_lines, plan_evidence)
+    result["3"] = about("3", "Systemledningen följer upp förflyttningen med gemensamma strukturer för uppföljning:")
+    result["4"] = about("4", "Källorna nämner inga kommunspecifika handlingsplaner. Det de säger om kommunernas "
+                             "egen styrning är detta – välj alternativ själv:")
+    result["5a"] = about("5a", f"Insatser inom fokusområdet {_PERSON.lower()}; nivån visar om insatsen är en "
+                               "pilot, under spridning eller breddinförd:")
+    result["6"] = about("6", "Insatser med digitalt stöd:")
+    result["7"] = about("7", "Riktade insatser för glesbygd eller socioekonomiskt utsatta områden:")
+    result["8a"] = about("8a", "Insatser för delaktighet och fasta kontakter, bland annat patientkontrakt:")
+    rows_9a = picked["9a"]
+    reaches = set(rows_9a["rackvidd_2023"])
+    choice_9a = REACH_CHOICE[reaches.pop()] if len(reaches) == 1 and next(iter(reaches)) in REACH_CHOICE else None
+    result["9a"] = about("9a", "Samverkan med patient- och brukarorganisationer enligt delrapporten"
+                               + ("." if choice_9a else "; källan anger inte i hur många kommuner – välj själv:"),
+                         choice_9a)
+    result["9b"] = about("9b", "Exempel på hur samverkan med invånare, patienter och brukare sker:")
+    result["10a"] = about("10a", "Insatser för samverkan mellan kommunerna och med regionen:")
+    result["11a"] = about("11a", "Hälsofrämjande, förebyggande och rehabiliterande insatser:")
+    result["13a"] = about("13a", "Insatser för proaktiva arbetssätt och trygga vårdövergångar:")
+    result["14"] = about("14", "Gemensamma stödsystem för omställningen:")
+
+    money_12, money_12_ev = _money("Nära vård", "nara_vard", kommun, "i insatsområde Nära vård")
+    with_money = "2019 och 2023; pengarna 2019–2022 och 2023"
+    result["12a"] = about("12a", "Resurser till omställningen och hur de används:", None,
+                          ["", MONEY_NOTE, *money_12], money_12_ev, with_money)
+    money_15, money_15_ev = _money("Vårdens medarbetare", "vardens_medarbetare", kommun,
+                                   "i insatsområde Vårdens medarbetare")
+    result["15a"] = about("15a", "Arbete med kompetensförsörjning och framtidens medarbetare:", None,
+                          ["", MONEY_NOTE, *money_15], money_15_ev, with_money)
+
+    # results: the indicators of the initiatives the "a" question found
+    for item_id, source in RESULTS_OF.items():
+        rows = picked[source]
+        indicators = _indicator_rows(rows["id"])
+        if indicators.empty:
+            continue
+        names = dict(zip(rows["id"], rows["namn"]))
+        lines, evidence = _indicator_lines_and_evidence(indicators, names)
+        result[item_id] = _proposal(item_id, "Resultat som delrapporten mäter (den bygger på uppföljningen "
+                                             "2019 → 2023 i länet):", lines, evidence, both)
+
+    result["16a"] = _vidareutbildning(kommun)
+    return result
+
+
+def _vidareutbildning(kommun: str | None) -> Proposal:
+    """16a: the vidareutbildning money, 2019-2022 in whole posts of 400 000 kr, and 2023."""
+    post = 400_000
+    cells = data.load_allocations().query("insatsomrade == 'Vidareutbildning' and period == '2019-2022'")
+    evidence, lines = [], []
+    who = [kommun] if kommun else list(cells["kommun"])
+    amounts = []
+    for name in who:
+        amount, ev = _allocation_evidence("2019-2022", name, "Vidareutbildning")
+        amounts.append(amount)
+        evidence.append(ev)
+    posts = sum(amounts) // post
+    if kommun:
+        lines.append(f"- {kommun} fick {format_sek(sum(amounts))} för vidareutbildning av sjuksköterskor 2019–2022: "
+                     f"{posts} {'post' if posts == 1 else 'poster'} à {format_sek(post)}.")
+        amount_2023, ev = _allocation_evidence("2023", kommun, "Vidareutbildning")
+        lines.append(f"- {kommun} fick {format_sek(amount_2023)} för vidareutbildning 2023.")
+    else:
+        total, ev_total = _figure_evidence("total.2019-2022.vidareutbildning")
+        evidence.append(ev_total)
+        lines.append(f"- Länets kommuner fick {format_sek(total)} för vidareutbildning av sjuksköterskor 2019–2022: "
+                     f"{posts} poster à {format_sek(post)}, minst en per kommun.")
+        amount_2023, ev = _figure_evidence("total.2023.vidareutbildning")
+        lines.append(f"- År 2023 fördelades {format_sek(amount_2023)} för vidareutbildning efter invånarantal.")
+    evidence.append(ev)
+    return _proposal("16a", "Pengarna för vidareutbildning av sjuksköterskor:", lines, evidence,
+                     "2019–2022 och 2023", derived=(("poster", posts, post),),
+                     note=MONEY_NOTE + " Formuläret frågar om 2022; beloppen 2019–2022 är en summa över fyra år.")
+
+
+def draft_table(proposals: dict | None = None) -> pd.DataFrame:
+    """One row per item: whether there is a proposal, its proposed choice, evidence count and years."""
+    proposals = draft() if proposals is None else proposals
+    return pd.DataFrame([{"fråga": item_id, "förslag": "ja" if p else "nej – inget underlag",
+                          "föreslaget val": (p.choice or "") if p else "",
+                          "underlag (rader)": len(p.evidence) if p else 0,
+                          "underlaget avser": p.describes if p else ""}
+                         for item_id, p in proposals.items()]).set_index("fråga")
+
+
+def draft_answers(report: str, kommun: str | None = None) -> Answers:
+    """Answers with every proposal of the draft accepted, e.g. to export the draft for review."""
+    answers = Answers(report)
+    for proposal in draft(kommun).values():
+        if proposal is not None:
+            answers.accept(proposal)
+    return answers
+
+
+# --------------------------------------------------------------------------- export
+
+def _evidence_list(answers: Answers) -> list[tuple[str, dict]]:
+    listed = []
+    for item_id in answers.answered():
+        answer = answers.get(item_id)
+        if answer.proposal in ("antaget", "redigerat"):
+            listed += [(item_id, e) for e in answer.evidence]
+    return listed
+
+
+def _title(answers: Answers) -> str:
+    return f"Slutredovisning God och nära vård {answers.year} – {answers.report}"
+
+
+def _intro(answers: Answers) -> str:
+    return (f"Svar på Socialstyrelsens formulär för kommunernas slutredovisning. Besvarade frågor: "
+            f"{len(answers.answered())} av {len(answers.form.items)}.")
+
+
+def _checked_lines(answers: Answers, item: Item) -> list[tuple[str, list[str]]]:
+    checked = answers.get(item.id).checked
+    groups = []
+    for prefix, title in (("omrade", "Områden som svaret tar upp"), ("anvandning", "Användning av medlen")):
+        texts = [answers.form.checklist[k] for k in checked if k.startswith(prefix + ":")]
+        if texts:
+            groups.append((title, texts))
+    return groups
+
+
+def to_markdown(answers: Answers) -> str:
+    """The answers as a Markdown document in the form's order, with question texts and evidence at the end."""
+    form = answers.form
+    out = [f"# {_title(answers)}", "", _intro(answers), ""]
+    for section in form.sections:
+        out += [f"## {section.title}", ""]
+        for item in form.items_in(section.id):
+            answer = answers.get(item.id)
+            out += [f"**{item.label}**", ""]
+            if answer.is_empty():
+                out += ["*Inte besvarad.*", ""]
+                continue
+            if item.is_choice:
+                out += [f"Svar: {answer.choice or '(inget alternativ valt)'}", ""]
+                if answer.comment.strip():
+                    out += ["Kommentar:", "", answer.comment.strip(), ""]
+            elif answer.text.strip():
+                out += [answer.text.strip(), ""]
+            for title, texts in _checked_lines(answers, item):
+                out += [f"{title}:", "", *[f"- {t}" for t in texts], ""]
+    evidence = _evidence_list(answers)
+    out += ["## Underlag", ""]
+    if evidence:
+        out += ["Svar som bygger på arbetsbokens förslag vilar på dessa rader i arbetsbokens data:", ""]
+        out += [f"- Fråga {item_id}: {e.get('fil', '')}, {e.get('rad', '')} – {e.get('beskrivning', '')} "
+                f"(avser {e.get('avser', '')})" for item_id, e in evidence]
+    else:
+        out += ["Inga svar bygger på arbetsbokens förslag."]
+    return "\n".join(out).rstrip() + "\n"
+
+
+_STYLE = """body { font-family: system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem;
+  color: #1a1a1a; line-height: 1.5; }
+h2 { border-bottom: 1px solid #bbb; margin-top: 2.5rem; }
+h3 { font-size: 1rem; margin-bottom: .3rem; }
+.svar { margin-left: 1rem; }
+.obesvarad { color: #555; font-style: italic; }
+.val { font-weight: bold; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } }"""
+
+
+def _paragraphs(text: str) -> str:
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
+    return "\n".join("<p>" + html.escape(b).replace("\n", "<br>\n") + "</p>" for b in blocks)
+
+
+def to_html(answers: Answers) -> str:
+    """The answers as a self-contained HTML page (Swedish); every answer value is HTML-escaped."""
+    form = answers.form
+    esc = html.escape
+    body = [f"<h1>{esc(_title(answers))}</h1>", f"<p>{esc(_intro(answers))}</p>"]
+    for section in form.sections:
+        body.append(f'<section aria-labelledby="avsnitt-{section.id}">')
+        body.append(f'<h2 id="avsnitt-{section.id}">{esc(section.title)}</h2>')
+        for item in form.items_in(section.id):
+            answer = answers.get(item.id)
+            body.append(f'<h3 id="fraga-{item.id}">{esc(item.label)}</h3>')
+            body.append('<div class="svar">')
+            if answer.is_empty():
+                body.append('<p class="obesvarad">Inte besvarad.</p>')
+            else:
+                if item.is_choice:
+                    body.append(f'<p>Svar: <span class="val">{esc(answer.choice or "(inget alternativ valt)")}'
+                                "</span></p>")
+                    if answer.comment.strip():
+                        body.append("<p>Kommentar:</p>" + _paragraphs(answer.comment))
+                elif answer.text.strip():
+                    body.append(_paragraphs(answer.text))
+                for title, texts in _checked_lines(answers, item):
+                    body.append(f"<p>{esc(title)}:</p><ul>" + "".join(f"<li>{esc(t)}</li>" for t in texts) + "</ul>")
+            body.append("</div>")
+        body.append("</section>")
+    body.append('<section aria-labelledby="underlag"><h2 id="underlag">Underlag</h2>')
+    evidence = _evidence_list(answers)
+    if evidence:
+        body.append("<p>Svar som bygger på arbetsbokens förslag vilar på dessa rader i arbetsbokens data:</p><ul>")
+        body += [f"<li>Fråga {esc(item_id)}: {esc(e.get('fil', ''))}, {esc(e.get('rad', ''))} – "
+                 f"{esc(e.get('beskrivning', ''))} (avser {esc(e.get('avser', ''))})</li>" for item_id, e in evidence]
+        body.append("</ul>")
+    else:
+        body.append("<p>Inga svar bygger på arbetsbokens förslag.</p>")
+    body.append("</section>")
+    return ("<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{esc(_title(answers))}"
+            f"</title>\n<style>\n{_STYLE}\n</style>\n</head>\n<body>\n<main>\n" + "\n".join(body)
+            + "\n</main>\n</body>\n</html>\n")
+
+
+def export(answers: Answers, out: str | Path) -> list[Path]:
+    """Write ``<slug>.md`` and ``<slug>.html`` of the answers to ``out`` (each written atomically)."""
+    out = Path(out)
+    stem = slugify(answers.report)
+    markdown, page = to_markdown(answers), to_html(answers)  # both built before anything is written
+    return [write_atomic(out / f"{stem}.md", markdown), write_atomic(out / f"{stem}.html", page)]
+
+
+def summarize(sources) -> pd.DataFrame:
+    """Counts per printed option of the single-choice items across several answers.
+
+    Parameters
+    ----------
+    sources : list of Answers, or files/folders of answers files
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``fråga``, ``alternativ``, ``antal`` (every printed option, zero included, and
+        ``(inte besvarad)``), in the form's order.
+    """
+    sources = list(sources) if not isinstance(sources, (str, Path)) else [sources]
+    if sources and not isinstance(sources[0], Answers):
+        sources = [load_answers(p) for p in answer_files(sources)]
+    form = load_form()
+    rows = []
+    for item in (i for i in form.items if i.is_choice):
+        chosen = [a.get(item.id).choice for a in sources]
+        for option in item.options:
+            rows.append({"fråga": item.id, "alternativ": option, "antal": chosen.count(option)})
+        rows.append({"fråga": item.id, "alternativ": "(inte besvarad)", "antal": chosen.count(None)})
+    return pd.DataFrame(rows)
+
+
+def summary_markdown(sources) -> str:
+    """:func:`summarize` as a Markdown document (Swedish), naming the reports counted."""
+    answers = list(sources) if not isinstance(sources, (str, Path)) else [sources]
+    if answers and not isinstance(answers[0], Answers):
+        answers = [load_answers(p) for p in answer_files(answers)]
+    table = summarize(answers)
+    form = load_form()
+    out = ["# Sammanställning av envalsfrågorna", "",
+           f"Antal svar per alternativ i {len(answers)} svarsfiler: " + ", ".join(a.report for a in answers) + ".", ""]
+    for item_id, group in table.groupby("fråga", sort=False):
+        out += [f"**{form.item(item_id).label}**", "", "| alternativ | antal |", "|---|---:|"]
+        out += [f"| {r.alternativ} | {r.antal} |" for r in group.itertuples()]
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
