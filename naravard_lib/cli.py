@@ -1,14 +1,22 @@
-"""The ``naravard`` command: build the municipality reports, validate inputs, make participant copies."""
+"""The ``naravard`` command: build the municipality reports, validate inputs, make participant copies.
+
+Every predictable mistake is one line on stderr and a documented exit code (see
+:mod:`naravard_lib.errors`): 0 all written, 1 some reports failed, 2 bad input or setup,
+130/143 stopped by SIGINT/SIGTERM. ``--verbose`` adds tracebacks for unexpected errors.
+"""
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from . import paths
-from .errors import NaravardError
+from .errors import EXIT_BAD_INPUT, EXIT_REPORTS_FAILED, Interrupted, NaravardError, SetupError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Nära vård workbook: reports per municipality, checks and teaching material.")
@@ -16,63 +24,118 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 
 def _fail(error: Exception) -> None:
     typer.secho(f"error: {error}", err=True, fg=typer.colors.RED)
-    raise typer.Exit(code=2)
+    raise typer.Exit(code=EXIT_BAD_INPUT)
+
+
+def _raise_interrupted(signum, _frame):
+    raise Interrupted(signum)
+
+
+def _check_inputs() -> list[NaravardError]:
+    """Every data file and every parameter file, as ``naravard validate`` checks them."""
+    from .data import validate_all
+    from .parameters import all_parameters
+
+    problems: list[NaravardError] = list(validate_all())
+    try:
+        all_parameters()
+    except NaravardError as error:
+        problems.append(error)
+    return problems
 
 
 @app.command()
 def build(
     kommun: Annotated[Optional[list[str]], typer.Option("--kommun", "-k", help="Municipality name or slug; repeat for several. Default: all 13.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Reports built at the same time.")] = 2,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Reports built at the same time (at most one per report).")] = 2,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: reports/).")] = None,
-    executor: Annotated[str, typer.Option(help="'local' (process pool) or 'dask' (dask.distributed).")] = "local",
+    executor: Annotated[str, typer.Option(help="'local' (worker processes) or 'dask' (dask.distributed).")] = "local",
     scheduler: Annotated[Optional[str], typer.Option(help="Address of a running dask scheduler (with --executor dask).")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write <slug>.pdf for every report.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", help="Show the kernels' own log messages.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Show the kernels' own log messages and tracebacks.")] = False,
+    template: Annotated[Optional[Path], typer.Option(hidden=True, help="Another report template (tests).")] = None,
 ) -> None:
-    """Build one HTML report per municipality, an index.html and a summary.csv."""
+    """Build one HTML report per municipality, an index.html and a summary.csv.
+
+    Exit codes: 0 all written, 1 some reports failed (the others are written), 2 bad input or setup
+    (nothing written), 130/143 stopped by SIGINT/SIGTERM (finished reports kept, index updated).
+    """
+    previous = signal.signal(signal.SIGTERM, _raise_interrupted)
+    try:
+        _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template)
+    except NaravardError as error:
+        _fail(error)
+    except (Interrupted, KeyboardInterrupt) as stop:
+        stop = stop if isinstance(stop, Interrupted) else Interrupted(signal.SIGINT)
+        typer.secho(f"interrupted: {stop}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(code=stop.exit_code) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as error:  # noqa: BLE001 - a bug: one line unless --verbose
+        if verbose:
+            raise
+        message = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+        typer.secho(f"error: unexpected {message} (run with --verbose for the traceback)", err=True,
+                    fg=typer.colors.RED)
+        raise typer.Exit(code=EXIT_BAD_INPUT) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template=None) -> None:
     from .batch import build as run_build
     from .parameters import select
 
     if executor not in ("local", "dask"):
-        _fail(ValueError(f"--executor must be 'local' or 'dask', got {executor!r}"))
+        raise SetupError(f"--executor must be 'local' or 'dask', got {executor!r}")
     if scheduler and executor != "dask":
-        _fail(ValueError("--scheduler needs --executor dask"))
-    try:
-        selected = select(kommun)  # every parameter is checked before any kernel starts
-    except NaravardError as error:
-        _fail(error)
-    out = out or paths.reports_dir()
-    results = run_build(selected, out, workers=jobs, executor=executor, scheduler=scheduler,
-                        show_progress=not quiet, verbose=verbose)
+        raise SetupError("--scheduler needs --executor dask")
+    out = Path(out or paths.reports_dir())
+    if out.exists() and not out.is_dir():
+        raise SetupError(f"--out {out}: is a file, not a folder; give the name of a folder")
+    problems = _check_inputs()  # every data and parameter file, before any kernel starts
+    for problem in problems[:-1]:
+        typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
+    if problems:
+        raise problems[-1]
+    if template is not None and not Path(template).is_file():
+        raise SetupError(f"--template {template}: file not found")
+    selected = select(kommun)
+    workers = min(jobs, len(selected))
+    cores = os.cpu_count() or 1
+    if workers > cores:
+        typer.secho(f"warning: --jobs {workers} is more than the {cores} CPU cores here; the reports will "
+                    f"compete for them (--jobs {cores} is usually fastest)", err=True, fg=typer.colors.YELLOW)
+    if pdf:
+        from .pages import pdf_unavailable_reason
+
+        reason = pdf_unavailable_reason()
+        if reason:
+            typer.echo(f"PDF skipped: {reason}", err=True)
+            pdf = False
+    results = run_build(selected, out, workers=workers, executor=executor, scheduler=scheduler,
+                        show_progress=not quiet and sys.stderr.isatty(), verbose=verbose, pdf=pdf,
+                        template=template)
     failed = [r for r in results if not r.ok]
-    typer.echo(f"{len(results) - len(failed)} of {len(results)} reports written to {out}; index: {out / 'index.html'}")
+    typer.echo(f"{len(results) - len(failed)} of {len(results)} reports written to {out}; "
+               f"index: {out / 'index.html'}")
     for result in failed:
         typer.secho(f"failed: {result.kommun}: {result.error}", err=True, fg=typer.colors.RED)
     if failed:
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=EXIT_REPORTS_FAILED)
 
 
 @app.command()
 def validate() -> None:
-    """Check every data file and parameter file; print one line per problem found."""
-    from .data import read_table
-    from .parameters import all_parameters
+    """Check every data file and parameter file; print one line per problem found (exit 2 if any)."""
     from .schemas import TABLES
 
-    problems = 0
-    for table in TABLES:
-        try:
-            read_table(table)
-        except NaravardError as error:
-            typer.secho(f"error: {error}", err=True, fg=typer.colors.RED)
-            problems += 1
-    try:
-        all_parameters()
-    except NaravardError as error:
-        typer.secho(f"error: {error}", err=True, fg=typer.colors.RED)
-        problems += 1
+    problems = _check_inputs()
+    for problem in problems:
+        typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
     if problems:
-        raise typer.Exit(code=2)
+        raise typer.Exit(code=EXIT_BAD_INPUT)
     typer.echo(f"{len(TABLES)} data files and the parameter files are valid.")
 
 

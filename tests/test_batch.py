@@ -40,9 +40,10 @@ def test_reports_index_and_summary_exist(built):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert '<a href="aneby.html">Aneby</a>' in index and '<a href="savsjo.html">Sävsjö</a>' in index
     rows = {r["slug"]: r for r in _summary(out)}
-    assert rows["aneby"]["status"] == "ok" and rows["aneby"]["nara_vard_2024"] == "478810"
+    assert rows["aneby"]["status"] == "ny" and rows["aneby"]["nara_vard_2024"] == "478810"
     assert rows["savsjo"]["nara_vard_2024"] == "816062" and rows["savsjo"]["rang_2024"] == "10"
-    assert not list(out.glob(".*"))  # no temporary files left
+    assert [p.name for p in out.glob(".*")] == [".naravard"]  # no temporary files left, only the lock
+    assert [p.name for p in (out / ".naravard").iterdir()] == ["build.lock"]
 
 
 def test_html_is_for_readers(built):
@@ -102,16 +103,19 @@ def test_one_failure_leaves_the_others_intact(tmp_path):
     template = _template(tmp_path, fail_for="Habo")
     out = tmp_path / "out"
     (out).mkdir()
-    (out / "habo.html").write_text("an old report", encoding="utf-8")  # stale output must not survive
+    (out / "habo.html").write_text("an old page", encoding="utf-8")  # a failed rebuild deletes nothing
     results = batch.build(select(["aneby", "habo", "mullsjo"]), out, workers=2, template=template,
                           show_progress=False)
     assert [(r.slug, r.ok) for r in results] == [("aneby", True), ("habo", False), ("mullsjo", True)]
     assert "forced failure for Habo" in results[1].error and "\n" not in results[1].error
     assert sorted(p.name for p in out.iterdir()) == [
-        "aneby.html", "aneby.ipynb", "index.html", "mullsjo.html", "mullsjo.ipynb", "summary.csv"]
+        ".naravard", "aneby.html", "aneby.ipynb", "habo.html", "index.html", "mullsjo.html", "mullsjo.ipynb",
+        "summary.csv"]
+    assert (out / "habo.html").read_text(encoding="utf-8") == "an old page"
+    assert "forced failure for Habo" in (out / ".naravard" / "logs" / "habo.log").read_text(encoding="utf-8")
     rows = {r["slug"]: r for r in _summary(out)}
     assert rows["habo"]["status"] == "fel" and "forced failure" in rows["habo"]["fel"]
-    assert rows["mullsjo"]["status"] == "ok" and rows["mullsjo"]["nara_vard_2024"] == "530076"
+    assert rows["mullsjo"]["status"] == "ny" and rows["mullsjo"]["nara_vard_2024"] == "530076"
     assert "Rapporter som inte blev klara" in (out / "index.html").read_text(encoding="utf-8")
 
 
@@ -129,11 +133,11 @@ def test_an_interrupted_run_leaves_no_files(tmp_path, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(batch.pages, "report_html", interrupted)
-    out = tmp_path / "out"
-    out.mkdir()
+    staging = tmp_path / "staging"
+    staging.mkdir()
     with pytest.raises(KeyboardInterrupt):
-        batch.run_report(select(["gnosjo"])[0], out, template)
-    assert list(out.iterdir()) == []
+        batch.run_report(select(["gnosjo"])[0], staging, template)
+    assert list(staging.iterdir()) == []
 
 
 def test_dask_executor_on_a_local_cluster(tmp_path):
@@ -143,3 +147,4 @@ def test_dask_executor_on_a_local_cluster(tmp_path):
     assert [(r.slug, r.ok) for r in results] == [("eksjo", True), ("tranas", False)]
     assert results[0].figures["nara_vard_2024"] == 1_244_655
     assert (tmp_path / "out" / "eksjo.html").exists() and not (tmp_path / "out" / "tranas.html").exists()
+    assert not (tmp_path / "out" / ".naravard" / "tmp").exists()
