@@ -148,3 +148,21 @@ def test_figure_lookup():
     assert data.figure("national.2024.kommuner") == 750_000_000
     with pytest.raises(KeyError, match="did you mean"):
         data.figure("national.2024.kommunerna")
+
+
+def test_tables_from_issue_14_have_their_row_counts():
+    sizes = {name: len(data.load(name)) for name in (
+        "strategy_lists", "commitments", "organisation", "follow_up", "ok2024_parts", "social_services_2024",
+        "social_services_activities", "sormland_goals", "sormland_plan", "sormland_decisions")}
+    assert sizes == {"strategy_lists": 47, "commitments": 6, "organisation": 9, "follow_up": 7, "ok2024_parts": 6,
+                     "social_services_2024": 13, "social_services_activities": 12, "sormland_goals": 21,
+                     "sormland_plan": 4, "sormland_decisions": 7}
+    assert (data.load("strategy_links")["kind"] == "egen bedömning").all()
+    assert data.load("commitments")["bedomning"].str.startswith("Egen bedömning").all()
+
+
+def test_a_judgement_must_say_so(data_copy):
+    path = data_copy("commitments.csv")
+    _set_cell(path, 0, "bedomning", "Samordning mellan vårdcentral och kommun.")
+    with pytest.raises(DataError, match="commitments.csv, line 2, column 'bedomning'"):
+        data.read_table("commitments", path)

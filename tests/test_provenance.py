@@ -72,12 +72,56 @@ def test_parse_swedish_amount(text, value):
     assert (parsed if parsed is None else round(parsed)) == value
 
 
-@pytest.mark.parametrize("table", ["frameworks", "timeline", "roles"])
-def test_quoted_phrases_are_in_their_sections(seeds, table):
+def _section_text(seeds, source: str, section: str) -> str:
+    """The cited section, white space folded and HTML tags (in seed 000's tables) removed."""
+    text = region((seeds / source).read_text(encoding="utf-8"), section)
+    return squash(re.sub(r"<[^>]+>", " ", text))
+
+
+@pytest.mark.parametrize("table, column", [
+    ("frameworks", "citat"), ("timeline", "citat"), ("roles", "citat"),
+    ("commitments", "citat"), ("organisation", "citat"), ("follow_up", "citat"), ("sormland_plan", "citat"),
+    ("sormland_decisions", "citat"), ("strategy_lists", "text"), ("social_services_2024", "text"),
+    ("social_services_activities", "omrade"), ("social_services_activities", "aktiviteter"),
+    ("sormland_goals", "mal"), ("ok2024_parts", "as_published"),
+])
+def test_quoted_phrases_are_in_their_sections(seeds, table, column):
     frame = data.read_table(table)
     for row in frame.itertuples():
-        text = squash(region((seeds / row.source).read_text(encoding="utf-8"), row.section))
-        assert squash(row.citat) in text, (table, row.citat)
+        quote = getattr(row, column)
+        if not isinstance(quote, str):  # e.g. a derived amount has no printed phrase (typ == "härledd")
+            continue
+        assert squash(quote) in _section_text(seeds, row.source, row.section), (table, quote)
+
+
+def test_a_wrong_section_is_caught(seeds):
+    # the 2024 row of timeline.csv used to cite SKR's social-services agreement for the Nära vård agreement
+    assert "Överenskommelsen omfattar totalt" not in _section_text(
+        seeds, "000_b4d30c94750151c6.txt", "Information om överenskommelse 2024")
+
+
+def test_ok2024_parts_add_up_with_the_unspecified_remainder_explicit(seeds):
+    parts = data.read_table("ok2024_parts").set_index("post")
+    total = parts.at["Hela överenskommelsen", "belopp_sek"]
+    top = parts[parts["ingar_i"].isna() & (parts.index != "Hela överenskommelsen")]
+    assert top["belopp_sek"].sum() == total == data.figure("national.2024.ok_total")
+    published = parts[parts["typ"] == "publicerad"]
+    for post, row in published.iterrows():
+        assert data.figure(row.figure_key) == row.belopp_sek, post
+    derived = parts[parts["typ"] == "härledd"]
+    assert list(derived.index) == ["Ej specificerat i källan"]
+    assert derived["belopp_sek"].item() == total - published.loc[top.index.intersection(published.index), "belopp_sek"].sum()
+    assert derived["berakning"].item().startswith("3 430 250 000 − 2 420 000 000 − 750 000 000 − 34 000 000")
+
+
+def test_strategy_lists_cover_every_list_of_the_plan(seeds):
+    lists = data.read_table("strategy_lists")
+    counts = lists.groupby(["strategi", "lista"]).size().to_dict()
+    assert counts[(2, "matomraden")] == 5 and counts[(4, "implementering")] == 4
+    assert counts[(4, "kunskapsstyrning")] == 2 and counts[(4, "kompetensforsorjning")] == 1
+    assert sum(n for (s, kind), n in counts.items() if kind == "matomraden") == 11
+    text = squash((seeds / "001_810176a096e53aad.txt").read_text(encoding="utf-8"))
+    assert text.count("Mätområden:") == 4  # one list per strategy, all four in the table
 
 
 def test_strategies_quote_esther_and_the_plan(seeds):

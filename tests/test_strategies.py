@@ -15,7 +15,8 @@ def test_four_strategies_with_quotes():
 def test_frameworks_have_the_expected_items():
     counts = data.load_frameworks().groupby("ramverk").size().to_dict()
     assert counts == {"enkla_regler": 3, "skr_principer": 3, "sormland_begrepp": 3, "forflyttningar": 4,
-                      "framgangsfaktorer": 9, "ok_omraden": 5, "ok_ska": 3, "larmodell": 4, "grunduppdrag": 5}
+                      "framgangsfaktorer": 9, "ok_omraden": 5, "ok_ska": 3, "larmodell": 4, "grunduppdrag": 5,
+                      "ok2024_delar": 7, "medel_kan": 6, "insatser_generella": 4, "insatser_sarskilda": 5}
 
 
 def test_mapping_links_every_strategy_with_a_reason():
