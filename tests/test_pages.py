@@ -76,3 +76,149 @@ def test_pdf_unavailable_reason_names_the_missing_piece(monkeypatch):
     assert "libpango-1.0-0" in reason and "Debian packages" in reason
     with pytest.raises(RuntimeError, match="libpango"):
         pages.write_pdf("<html></html>", Path("/nonexistent/never.pdf"))
+
+
+# ------------------------------------------------------------------ the report page
+
+def _notebook(rubrik: str = "", alt: str = "Stapeldiagram: Aneby får 478 810 kr, minst i länet."):
+    """A small executed report as papermill leaves it: parameters in the metadata, outputs in the cells."""
+    import base64
+
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from naravard_lib import report
+
+    png = base64.b64encode(
+        bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                      "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")).decode()
+    table = report.html_table(report.overview_table("Aneby"), left=("Period", "Insatsområde"), name="belopp",
+                              caption=report.overview_caption("Aneby"))
+    cells = [
+        new_code_cell("x = 1", outputs=[new_output("display_data", {"text/html": report.heading_html("Aneby", rubrik)})]),
+        new_markdown_cell("## Sammanfattning\n\nText."),
+        new_code_cell("t", outputs=[new_output("display_data", {"text/html": table})]),
+        new_code_cell("f", outputs=[new_output("display_data", {"image/png": png, "text/plain": alt},
+                                               metadata={"image/png": {"alt": alt, "width": 500,
+                                                                       "caption": "Källa: seed 000"}})]),
+        new_markdown_cell("## Om rapporten\n\nKällor."),
+        new_code_cell("k", outputs=[new_output("execute_result", {"application/json": {"a": 1}}, execution_count=1)],
+                      metadata={"tags": ["key-figures"]}),
+    ]
+    notebook = new_notebook(cells=cells, metadata={"papermill": {"parameters": {"kommun": "Aneby", "rubrik": rubrik,
+                                                                                 "visa_karta": True}}})
+    return notebook
+
+
+def _soup(text: str):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(text, features="html.parser")
+
+
+def test_report_page_is_swedish_titled_and_navigable():
+    page = pages.report_html(_notebook())
+    soup = _soup(page)
+    assert soup.html["lang"] == "sv"
+    assert soup.title.string == "Nära vård i Aneby – kommunrapport"
+    assert soup.find("header") and soup.find("main") and soup.find("footer")
+    skip = soup.find("a", class_="skip-link")
+    assert skip["href"] == "#innehall" and soup.find(id="innehall").name == "main"
+    crumbs = soup.find("nav", attrs={"aria-label": "Du är här"})
+    assert crumbs.find("a")["href"] == "index.html" and crumbs.find(attrs={"aria-current": "page"}).text == "Aneby"
+    contents = soup.find("nav", class_="toc")
+    assert [a.text for a in contents.find_all("a")] == ["Sammanfattning", "Om rapporten"]
+    assert all(soup.find(id=a["href"][1:]) for a in contents.find_all("a"))
+    assert len(soup.find_all("h1")) == 1
+    assert "nara_vard_2024" not in page and '"a": 1' not in page  # the key-figures cell is removed
+
+
+def test_report_page_loads_nothing_and_runs_nothing():
+    soup = _soup(pages.report_html(_notebook()))
+    assert not soup.find_all(["script", "link", "iframe"])
+    for element in soup.find_all(src=True):
+        assert element["src"].startswith("data:"), element["src"][:80]
+    for element in soup.find_all(href=True):
+        assert element["href"].startswith("#") or element["href"] == "index.html", element["href"]
+    assert "@import" not in str(soup) and "url(http" not in str(soup)
+
+
+def test_report_figures_carry_the_alt_text_and_caption_from_their_metadata():
+    soup = _soup(pages.report_html(_notebook()))
+    figure = soup.find("figure")
+    assert figure.img["alt"] == "Stapeldiagram: Aneby får 478 810 kr, minst i länet."
+    assert figure.img["width"] == "500" and figure.figcaption.text == "Källa: seed 000"
+    assert "No description has been provided" not in str(soup)
+
+
+def test_report_tables_have_captions_and_scoped_headers():
+    soup = _soup(pages.report_html(_notebook()))
+    table = soup.find("table")
+    assert table.caption.text.startswith("Aneby: statsbidraget per period")
+    headers = table.find_all("th")
+    assert headers and all(th["scope"] == "col" for th in headers)
+    assert "num" in table.find("td", string="478 810")["class"]
+
+
+def test_rubrik_is_escaped_in_heading_and_title():
+    rubrik = '<img src=x onerror=alert(1)> Aneby & "vi"'
+    page = pages.report_html(_notebook(rubrik))
+    soup = _soup(page)
+    assert soup.h1.text == rubrik  # shown as typed
+    assert not soup.find("img", src="x") and "<img src=x" not in page
+    assert soup.title.string == f"{rubrik} – kommunrapport"
+
+
+def test_report_title_names_the_municipality():
+    assert pages.report_title("Aneby") == "Nära vård i Aneby – kommunrapport"
+    assert pages.report_title("Eksjö", "Statsbidraget i år") == "Statsbidraget i år – kommunrapport för Eksjö"
+
+
+# ------------------------------------------------------------------ the index
+
+def _entries():
+    from naravard_lib import report
+
+    return [pages.IndexEntry("Aneby", "aneby", "ny", figures=report.key_figures("Aneby"), has_pdf=True),
+            pages.IndexEntry("Habo", "habo", "fel", error="PapermillExecutionError: <b>kaputt</b>"),
+            pages.IndexEntry("Eksjö", "eksjo", "tidigare", figures=report.key_figures("Eksjö"),
+                             built_at="2026-11-24 10:00")]
+
+
+def test_index_shows_build_date_data_version_and_summary_link():
+    soup = _soup(pages.index_page(_entries(), "2026-11-25 01:00", "abc1234"))
+    assert soup.html["lang"] == "sv" and soup.title.string == "Nära vård i Jönköpings län – kommunrapporter"
+    meta = soup.find("dl").get_text(" ", strip=True)
+    assert "2026-11-25 01:00" in meta and "abc1234" in meta
+    assert soup.find("a", href="summary.csv")
+    assert soup.find("a", class_="skip-link")["href"] == "#innehall" and soup.find("main")["id"] == "innehall"
+    assert not soup.find_all(["script", "link"])
+
+
+def test_index_links_each_report_and_its_pdf_and_lists_failures_plainly():
+    page = pages.index_page(_entries(), "2026-11-25 01:00", "abc1234")
+    soup = _soup(page)
+    assert '<a href="aneby.html">Aneby</a>' in page
+    assert soup.find("a", href="aneby.pdf") and not soup.find("a", href="eksjo.pdf")
+    assert not soup.find("a", href="habo.html")
+    rows = {tr.th.get_text(strip=True): tr for tr in soup.tbody.find_all("tr")}
+    assert rows["Aneby"].find_all("td")[0].text == "478 810"
+    assert "Ny" in rows["Aneby"].get_text() and "Misslyckades" in rows["Habo"].get_text()
+    assert "Från tidigare körning (2026-11-24 10:00)" in rows["Eksjö"].get_text()
+    failures = soup.find("section", attrs={"aria-labelledby": "fel-rubrik"})
+    assert failures.h2.text == "1 rapport blev inte klar"
+    assert "Habo: PapermillExecutionError: <b>kaputt</b>" in failures.get_text()  # escaped, shown as text
+    assert "<b>kaputt</b>" not in page
+
+
+def test_index_has_a_lan_total_row():
+    soup = _soup(pages.index_page(_entries(), "2026-11-25 01:00", ""))
+    total = soup.find("tfoot").tr
+    assert total.th.text == "Hela länet (13 kommuner)" and total.th["scope"] == "row"
+    cells = [td.text for td in total.find_all("td")]
+    assert cells[:4] == ["25 821 973", "69,94", "100,00 %", "−1 484 848"]
+    assert "okänd" in soup.find("dl").get_text()  # no git version: said so, not left blank
+
+
+def test_index_without_failures_has_no_failure_section():
+    soup = _soup(pages.index_page(_entries()[:1], "2026-11-25 01:00", "abc1234"))
+    assert not soup.find(id="fel-rubrik")

@@ -53,3 +53,47 @@ def test_html_table_is_deterministic_and_left_aligns_text():
     first = report.html_table(frame, left=("Insats",), name="insatser")
     assert first == report.html_table(frame, left=("Insats",), name="insatser")
     assert "text-align: left" in first and "Patientkontrakt" in first
+
+
+def test_bar_chart_alt_text_states_the_key_fact():
+    assert report.bars_alt("Aneby") == ("Stapeldiagram: Nära vård 2024 per kommun. Aneby får 478 810 kr, minst i "
+                                        "länet. Mest får Jönköping, 10 234 342 kr.")
+    habo = report.bars_alt("Habo")
+    assert "Habo får 927 826 kr, plats 9 av 13 i länet" in habo and "Minst får Aneby, 478 810 kr" in habo
+    assert "mest i länet" in report.bars_alt("Jönköping")
+
+
+def test_map_alt_text_names_the_population_and_agrees_with_the_table():
+    text = report.map_alt("Aneby")
+    assert text.startswith("Karta över Jönköpings läns 13 kommuner")
+    assert "befolkningen 1 november 2022" in text and "Aneby är markerad och fick 282,20 kr per invånare" in text
+    assert "mest i länet" in text and "Minst fick Jönköping, 241,70 kr" in text
+    table = report.overview_table("Aneby").set_index(["Period", "Insatsområde"])
+    assert table.loc[("2019-2022", "Totalt"), "Per invånare (kr)"] == "282,20"  # the map's number
+    assert "1 nov 2022, samma som kartan" in report.overview_caption("Aneby")
+
+
+def test_every_period_has_a_per_inhabitant_figure_and_its_population():
+    overview = report.allocation_overview("Eksjö")
+    assert overview["per_invanare"].notna().all()
+    assert dict(zip(overview["period"], overview["befolkning_datum"])) == {
+        "2019-2022": "2022-11-01", "2023": "2022-11-01", "2024": "2023-11-01"}
+
+
+def test_heading_escapes_the_rubrik():
+    assert report.heading_html("Aneby") == "<h1>Nära vård i Aneby</h1>"
+    assert report.heading_html("Aneby", "<b>Vår</b> & er") == "<h1>&lt;b&gt;Vår&lt;/b&gt; &amp; er</h1>"
+
+
+def test_html_table_caption_is_escaped():
+    html = report.html_table(report.initiatives_for("Habo").head(2), name="insatser", caption="A <b> & B")
+    assert "<caption>A &lt;b&gt; &amp; B</caption>" in html
+
+
+def test_lan_key_figures_are_the_sum_of_the_municipalities():
+    total = report.lan_key_figures()
+    parts = [report.key_figures(k) for k in ("Aneby", "Eksjö", "Gislaved", "Gnosjö", "Habo", "Jönköping", "Mullsjö",
+                                             "Nässjö", "Sävsjö", "Tranås", "Vaggeryd", "Vetlanda", "Värnamo")]
+    assert total["nara_vard_2024"] == sum(p["nara_vard_2024"] for p in parts) == 25_821_973
+    assert total["forandring_2023_2024"] == sum(p["forandring_2023_2024"] for p in parts)
+    assert total["per_invanare_2024"] == 69.94
