@@ -47,7 +47,7 @@ test-browser: $(STAMP) browser
 	$(PY) -m pytest tests/browser -p no:cacheprovider
 
 reports: $(STAMP)
-	$(VENV)/bin/naravard build --out $(REPORTS)
+	$(VENV)/bin/naravard build --pdf --out $(REPORTS)
 
 notebooks: $(STAMP)
 	$(PY) -m naravard_lib.refresh
