@@ -651,6 +651,20 @@ def proposal_markdown(proposal: Proposal | None, item_id: str | None = None) -> 
     return "\n".join(lines)
 
 
+def proposal_html(proposal: Proposal | None) -> str:
+    """A proposal as an HTML fragment (Swedish, every value escaped), for the widget."""
+    if proposal is None:
+        return f"<p><i>{html.escape(NO_EVIDENCE)}</i></p>"
+    parts = [f"<p><b>Förslag</b> (underlaget avser {html.escape(proposal.describes)})</p>"]
+    if proposal.choice:
+        parts.append(f"<p>Föreslaget val: <b>{html.escape(proposal.choice)}</b></p>")
+    parts.append(_paragraphs(proposal.text))
+    parts.append("<p>Underlag:</p><ul>" + "".join(
+        f"<li>{html.escape(e.citation)}: {html.escape(e.label)} ({html.escape(e.describes)})</li>"
+        for e in proposal.evidence) + "</ul>")
+    return "\n".join(parts)
+
+
 @dataclass(frozen=True)
 class _Rule:
     """How a question selects its initiatives: focus areas and/or a pattern over some columns."""

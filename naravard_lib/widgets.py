@@ -294,4 +294,231 @@ class StrategyExplorer:
 # ---- the follow-up form
 
 
+class FollowUpForm:
+    """Fill in Socialstyrelsen's follow-up form: radio buttons, text areas, the 15a checklist and the draft.
+
+    The answers live in :class:`naravard_lib.form.Answers`; this class only wires controls to it.
+    "Spara" writes the report's answers file atomically (:func:`naravard_lib.form.save_answers`), so
+    reopening resumes where the user stopped. A corrupt answers file is reported and never overwritten.
+
+    Parameters
+    ----------
+    report : str
+        Who answers: a län, or a municipality using the form internally.
+    folder : str or Path, optional
+        Folder for the answers file (default :func:`naravard_lib.form.default_answers_dir`).
+    kommun : str, optional
+        Passed to :func:`naravard_lib.form.draft`: the money proposals cite this municipality.
+    """
+
+    PLAIN = ("Formuläret för Socialstyrelsens uppföljning (interaktivt): kör anteckningsboken i JupyterLab "
+             "för att fylla i, spara och exportera.")
+
+    def __init__(self, report: str = "Jönköpings län", folder=None, kommun: str | None = None):
+        import html
+
+        from . import form
+
+        widgets = _ipywidgets()
+        self._form_module = form
+        self.form = form.load_form()
+        self.path = form.answers_path(report, folder)
+        self.error: form.FormError | None = None
+        try:
+            self.answers, _ = form.open_answers(report, folder)
+        except form.FormError as error:  # shown, and saving is refused until the file is fixed
+            self.answers, self.error = form.Answers(report), error
+        self.proposals = form.draft(kommun)
+        self.controls: dict[str, dict] = {}
+        self._syncing = False
+        wide = widgets.Layout(width="95%")
+        self.status = widgets.HTML()
+        self.save_button = widgets.Button(description="Spara", button_style="primary", icon="save",
+                                          tooltip="Spara svaren i svarsfilen")
+        self.export_button = widgets.Button(description="Exportera", icon="file",
+                                            tooltip="Skriv svaren som Markdown och HTML bredvid svarsfilen")
+        self.save_button.on_click(lambda _b: self.save())
+        self.export_button.on_click(lambda _b: self.export())
+        children = [widgets.HTML(f"<h2>Uppföljningsformuläret – {html.escape(self.answers.report)}</h2>"
+                                 f"<p>Svarsfil: <code>{html.escape(str(self.path))}</code></p>"),
+                    widgets.HBox([self.save_button, self.export_button]), self.status]
+        for section in self.form.sections:
+            intro = f"<h3>{html.escape(section.title)}</h3>"
+            if section.summary:
+                intro += (f"<p><i>Från överenskommelsen, i korthet:</i> {html.escape(section.summary)} "
+                          f"(citat: ”{html.escape(section.quote)}”)</p>")
+            children.append(widgets.HTML(intro))
+            children += [self._item_box(item, widgets, wide) for item in self.form.items_in(section.id)]
+        children.append(widgets.HBox([self.save_button, self.export_button]))
+        self.view = widgets.VBox(children)
+        self._sync()
+        if self.error is not None:
+            self.save_button.disabled = True
+            self._say(f"<b>Svarsfilen kan inte läsas:</b> {html.escape(self.error.sv)}. Rätta filen eller flytta "
+                      "den och kör om cellen; inget sparas över den.", error=True)
+        else:
+            self._say(f"{len(self.answers.answered())} av {len(self.form.items)} frågor besvarade.")
+
+    # building
+    def _item_box(self, item, widgets, wide):
+        import html
+
+        form = self._form_module
+        parts = {"label": widgets.HTML(f"<p><b>{html.escape(item.label)}</b></p>")}
+        if item.is_choice:
+            parts["choice"] = widgets.RadioButtons(options=list(item.options), value=None, layout=wide)
+            parts["comment"] = widgets.Textarea(placeholder=item.comment_label, layout=wide,
+                                                description="Kommentar", description_allow_html=False)
+            parts["choice"].observe(lambda c, i=item.id: self._changed(i, "choice", c["new"]), names="value")
+            parts["comment"].observe(lambda c, i=item.id: self._changed(i, "comment", c["new"]), names="value")
+        else:
+            parts["text"] = widgets.Textarea(placeholder="Skriv svaret här", layout=widgets.Layout(width="95%",
+                                                                                                  height="8em"))
+            parts["text"].observe(lambda c, i=item.id: self._changed(i, "text", c["new"]), names="value")
+        if item.id == self.form.checklist_item:
+            parts["checks"] = {key: widgets.Checkbox(value=False, description=text, indent=False, layout=wide)
+                               for key, text in self.form.checklist.items()}
+            for box in parts["checks"].values():
+                box.observe(lambda _c, i=item.id: self._changed(i, "checks", None), names="value")
+        proposal = self.proposals.get(item.id)
+        parts["proposal"] = widgets.HTML(form.proposal_html(proposal))
+        parts["state"] = widgets.HTML()
+        rows = [parts["label"]] + [parts[k] for k in ("choice", "comment", "text") if k in parts]
+        if "checks" in parts:
+            checks = list(parts["checks"].items())
+            rows += [widgets.HTML("<p>Områden som svaret tar upp:</p>")]
+            rows += [box for key, box in checks if key.startswith("omrade:")]
+            rows += [widgets.HTML("<p>Medlen har använts till (överenskommelsens exempel):</p>")]
+            rows += [box for key, box in checks if key.startswith("anvandning:")]
+        buttons = []
+        if proposal is not None:
+            accept = widgets.Button(description="Använd förslaget", icon="check",
+                                    tooltip=f"Lägg in förslaget som svar på fråga {item.id}")
+            discard = widgets.Button(description="Avvisa förslaget", icon="times",
+                                     tooltip=f"Avvisa förslaget till fråga {item.id}")
+            accept.on_click(lambda _b, p=proposal: self.accept(p.item_id))
+            discard.on_click(lambda _b, i=item.id: self.discard(i))
+            parts["buttons"] = (accept, discard)
+            buttons = [widgets.HBox([accept, discard, parts["state"]])]
+        details = widgets.Accordion(children=[widgets.VBox([parts["proposal"], *buttons])])
+        details.set_title(0, f"Förslag och underlag till fråga {item.id}" if proposal else
+                          f"Fråga {item.id}: inget underlag i arbetsboken")
+        details.selected_index = None
+        box = widgets.VBox(rows + [details], layout=widgets.Layout(margin="0 0 1.2em 0"))
+        box.add_class(f"naravard-fraga-{item.id}")
+        self.controls[item.id] = parts
+        return box
+
+    # wiring
+    def _changed(self, item_id: str, what: str, value) -> None:
+        if self._syncing:
+            return
+        form = self._form_module
+        try:
+            if what == "choice":
+                self.answers.set_choice(item_id, value)
+            elif what == "comment":
+                self.answers.set_comment(item_id, value)
+            elif what == "text":
+                self.answers.set_text(item_id, value)
+            else:
+                checks = self.controls[item_id]["checks"]
+                self.answers.set_checked(item_id, [k for k, box in checks.items() if box.value])
+        except form.FormError as error:
+            import html
+
+            self._say(html.escape(error.sv), error=True)
+            return
+        self._show_state(item_id)
+        self._say("Osparade ändringar – klicka <b>Spara</b>.")
+
+    def _sync(self) -> None:
+        """Put the answers' values into the controls (after loading or taking a proposal)."""
+        self._syncing = True
+        try:
+            for item_id, parts in self.controls.items():
+                answer = self.answers.get(item_id)
+                if "choice" in parts:
+                    parts["choice"].value = answer.choice
+                    parts["comment"].value = answer.comment
+                if "text" in parts:
+                    parts["text"].value = answer.text
+                for key, box in parts.get("checks", {}).items():
+                    box.value = key in answer.checked
+                self._show_state(item_id)
+        finally:
+            self._syncing = False
+
+    def _show_state(self, item_id: str) -> None:
+        state = self.answers.get(item_id).proposal
+        words = {"antaget": "Förslaget används.", "redigerat": "Förslaget används, med dina ändringar.",
+                 "avvisat": "Förslaget är avvisat."}
+        self.controls[item_id]["state"].value = words.get(state, "")
+
+    def _say(self, message: str, error: bool = False) -> None:
+        colour = "#b00020" if error else "inherit"
+        self.status.value = f'<p role="status" style="color: {colour}">{message}</p>'
+
+    # actions
+    def set_answer(self, item_id: str, value) -> None:
+        """Set an answer through the controls, as a user would (an option, a text, or checklist keys)."""
+        parts = self.controls[self.form.item(item_id).id]
+        if "choice" in parts and (value is None or isinstance(value, str) and value in parts["choice"].options):
+            parts["choice"].value = value
+        elif "choice" in parts:
+            self._changed(item_id, "choice", value)  # refused by the form, with its message
+        elif isinstance(value, str):
+            parts["text"].value = value
+        else:
+            for key, box in parts["checks"].items():
+                box.value = key in value
+
+    def accept(self, item_id: str) -> None:
+        """Take the draft's proposal for an item."""
+        self.answers.accept(self.proposals[item_id])
+        self._sync()
+        self._say(f"Förslaget till fråga {item_id} är inlagt. Osparade ändringar – klicka <b>Spara</b>.")
+
+    def discard(self, item_id: str) -> None:
+        """Discard the draft's proposal for an item."""
+        self.answers.discard(item_id)
+        self._sync()
+        self._say(f"Förslaget till fråga {item_id} är avvisat. Osparade ändringar – klicka <b>Spara</b>.")
+
+    def save(self) -> bool:
+        """Save the answers atomically; on a problem, show it and keep the earlier file."""
+        import html
+
+        form = self._form_module
+        if self.error is not None:
+            self._say(f"Sparar inte: {html.escape(self.error.sv)}", error=True)
+            return False
+        try:
+            form.save_answers(self.answers, self.path)
+        except form.FormError as error:
+            self._say(f"Sparades inte: {html.escape(error.sv)}", error=True)
+            return False
+        self._say(f"Sparat: {len(self.answers.answered())} av {len(self.form.items)} frågor besvarade "
+                  f"(<code>{html.escape(self.path.name)}</code>).")
+        return True
+
+    def export(self) -> list:
+        """Write the answers as Markdown and HTML next to the answers file."""
+        import html
+
+        form = self._form_module
+        try:
+            written = form.export(self.answers, self.path.parent)
+        except form.FormError as error:
+            self._say(f"Exporterades inte: {html.escape(error.sv)}", error=True)
+            return []
+        self._say("Exporterat: " + ", ".join(f"<code>{html.escape(p.name)}</code>" for p in written) + ".")
+        return written
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.view._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = self.PLAIN  # what a reader of the stored notebook sees instead of a widget repr
+        return bundle
+
+
 # ---- the dashboard
