@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import data
 from .errors import RecoveryError
+from .formatting import format_number
 from .schemas import KOMMUNER
 
 Rounding = Literal["per_cell", "largest_remainder"]
@@ -330,6 +331,20 @@ def _consistent_without(table: pd.DataFrame, row, total_range: tuple[int, int]) 
 
 #: What each reproduced column's pool is, read from the published figures: the stated column
 #: total, minus the set-asides a total is stated to include (2024 SUMMA includes 3.1 mnkr).
+def describe_key_solutions(solutions: list[KeySolution]) -> str:
+    """A Swedish sentence (Markdown) on what :func:`recover_population_key` found, pools in kronor."""
+    if not solutions:
+        return "Ingen befolkningsvektor ger alla publicerade celler."
+
+    def pool(low: int, high: int) -> str:
+        return f"{format_number(low)} kr" if low == high else f"{format_number(low)}–{format_number(high)} kr"
+
+    totals = ", ".join(format_number(s.total) for s in solutions)
+    pools = "; ".join(f"{column}: {pool(*bounds)}" for column, bounds in solutions[0].pools.items())
+    count = "En lösning" if len(solutions) == 1 else f"{len(solutions)} lösningar"
+    return f"**{count}**: {totals} invånare i länet. Potter som ger varje cell: {pools}."
+
+
 POOL_KEYS = {
     "2023": {"Nära vård": "total.2023.nara_vard", "Vårdens medarbetare": "total.2023.vardens_medarbetare",
              "Vidareutbildning": "total.2023.vidareutbildning", "Totalt": "total.2023.totalt"},
@@ -404,13 +419,13 @@ def analyse_2019_2022(total_range: tuple[int, int] = (300_000, 450_000)) -> pd.D
         try:
             found = recover_population_key(table[columns], total_range)
             rows.append(dict(test=f"En befolkningsnyckel för {label}", holds=True,
-                             finding=f"{len(found)} lösning(ar), total {found[0].total:,}".replace(",", " ")))
+                             finding=f"{len(found)} lösning(ar), total {format_number(found[0].total)}"))
         except RecoveryError:
             rows.append(dict(test=f"En befolkningsnyckel för {label}", holds=False,
                              finding="ingen heltalsnyckel 300 000-450 000 ger alla celler; troligen summan av flera års fördelningar"))
     ratio = table["Vårdens medarbetare"] / table["Nära vård"]
     rows.append(dict(test="Samma fördelning i båda kolumnerna", holds=bool(ratio.max() - ratio.min() < 1e-4),
-                     finding=f"kvoten medarbetare/Nära vård varierar {ratio.min():.4f}-{ratio.max():.4f}"))
+                     finding=f"kvoten medarbetare/Nära vård varierar {format_number(ratio.min(), 4)}–{format_number(ratio.max(), 4)}"))
     return pd.DataFrame(rows)
 
 

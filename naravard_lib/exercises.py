@@ -77,12 +77,30 @@ EXERCISES: dict[str, Exercise] = {
 }
 
 
+def _number(value) -> float:
+    """A number from what a participant typed: ``69.94``, ``"69,94"`` or ``"1 689"`` (Swedish style)."""
+    if isinstance(value, str):
+        text = "".join(value.split())
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        return float(text)
+    if isinstance(value, bool):
+        raise TypeError("a yes/no value is not a number")
+    return float(value)
+
+
+def _decimal_comma_tuple(value) -> bool:
+    """Whether ``value`` looks like ``69,94`` typed as code, which Python reads as the tuple ``(69, 94)``."""
+    return (isinstance(value, tuple) and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value) and value[1] >= 0)
+
+
 def _normalise(value, kind):
     if kind == "set":
         return {int(v) for v in value}
     if kind == "text":
         return str(value).strip().casefold()
-    return float(value)
+    return _number(value)
 
 
 def is_right(exercise_id: str, answer) -> bool:
@@ -102,14 +120,19 @@ def is_right(exercise_id: str, answer) -> bool:
 def feedback(exercise_id: str, answer) -> str:
     """Swedish feedback: right, not yet answered, or a hint – never the answer itself."""
     if exercise_id not in EXERCISES:
-        from .data import suggest
+        import difflib
 
-        return f"Okänd uppgift {exercise_id!r}{suggest(exercise_id, EXERCISES)}."
+        close = difflib.get_close_matches(str(exercise_id), list(EXERCISES), n=1)
+        return f"Okänd uppgift ”{exercise_id}”" + (f" – menade du ”{close[0]}”?" if close else ".")
     exercise = EXERCISES[exercise_id]
     if answer is None or answer is Ellipsis:
         return f"Inget svar ännu. Tips: {exercise.hint}"
     if is_right(exercise_id, answer):
         return "Rätt! ✔"
+    if exercise.kind == "number" and _decimal_comma_tuple(answer):
+        whole, decimals = answer
+        return (f"Python läser {whole},{decimals} som två tal ({whole} och {decimals}), inte som ett decimaltal. "
+                f"Skriv decimaler med punkt, {whole}.{decimals}, eller som text med citattecken: \"{whole},{decimals}\".")
     return f"Inte riktigt – försök igen. Tips: {exercise.hint}"
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
+import pandas as pd
+
 _SPACE = " "
 
 
@@ -81,23 +84,76 @@ def parse_kronor(text: str) -> int:
     return int(re.sub(r"\D", "", match.group(1)))
 
 
-def swedish_table(frame, money=(), percent=(), number=(), decimals: int = 0, percent_decimals: int = 2):
-    """A display copy of ``frame`` with numbers written the Swedish way (as text).
+#: Swedish headings for the column names the library's tables use (one glossary for every display).
+HEADERS: dict[str, str] = {
+    "kommun": "Kommun", "period": "Period", "insatsomrade": "Insatsområde", "check": "Kontroll",
+    "column": "Kolumn", "stated": "Angiven summa (kr)", "computed": "Beräknat (kr)", "difference": "Skillnad (kr)",
+    "population": "Befolkning", "published": "Publicerat (kr)", "pool": "Pott (kr)",
+    "cells_sum": "Cellernas summa (kr)", "gap": "Skillnad mot potten (kr)", "test": "Prövning",
+    "holds": "Stämmer", "finding": "Resultat", "steg": "Steg", "belopp": "Belopp (kr)", "källa": "Källa",
+    "andel_av_foregaende": "Andel av föregående steg (%)", "del": "Del", "mått": "Mått", "värde": "Värde",
+    "enhet": "Enhet", "amount_2023": "Belopp 2023 (kr)", "amount_2024": "Belopp 2024 (kr)",
+    "share_2023_pct": "Befolkningsandel 2023 (%)", "share_2024_pct": "Befolkningsandel 2024 (%)",
+    "change": "Förändring (kr)", "pool_effect": "Varav potten (kr)", "share_effect": "Varav befolkningsandelen (kr)",
+    "rounding": "Varav avrundning (kr)", "befolkning": "Befolkning", "per_invanare": "Per invånare (kr)",
+    "publicerat": "Publicerat (kr)", "skillnad": "Skillnad (kr)", "niva": "Nivå", "etikett": "Etikett",
+    "beskrivning": "Beskrivning", "antal": "Antal", "fokusomrade": "Fokusområde", "insatser": "Insatser",
+    "medel_2019": "Medelnivå 2019", "medel_2023": "Medelnivå 2023", "medel_forandring": "Förändring i medelnivå",
+    "nya": "Nya sedan 2019", "hela_systemet_2023": "I hela systemet 2023", "strategi": "Strategi",
+    "titel": "Titel", "initiativ_id": "Insats nr", "insats": "Insats", "matt": "Mått", "varde_2019": "Värde 2019",
+    "varde_2023": "Värde 2023", "citat_2023": "Källans ord 2023", "id": "Nr", "namn": "Namn",
+    "niva_2019": "Nivå 2019", "niva_2023": "Nivå 2023", "rackvidd_2023": "Räckvidd 2023",
+    "strategier": "Strategier", "motivering": "Motivering", "ordning": "Nr", "citat": "Källans ord",
+    "ramverk": "Ramverk", "aktor": "Aktör", "roll": "Roll", "belopp_2024": "Belopp 2024 (kr)", "datum": "Datum",
+    "slutdatum": "Slutdatum", "handelse": "Händelse", "anmarkning": "Anmärkning",
+}
 
-    Unlike ``DataFrame.style``, the result renders to the same HTML on every run, which keeps
-    committed notebook outputs comparable by nbval.
+
+def _cell(value, decimals: int) -> str:
+    """One cell for readers: numbers the Swedish way, missing values as a dash, booleans as ja/nej."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, (bool, np.bool_)):
+        return "ja" if value else "nej"
+    if isinstance(value, (int, np.integer)):
+        return format_number(int(value))
+    if isinstance(value, (float, np.floating)):
+        return format_number(float(value), decimals)
+    return str(value)
+
+
+def swedish_table(frame, money=(), percent=(), number=(), decimals: int = 2, percent_decimals: int = 2,
+                  headers: dict[str, str] | None = None):
+    """A display copy of ``frame`` for readers: Swedish headings and every value written the Swedish way.
+
+    Money columns are whole kronor (``1 244 655``), percent columns ``39,63 %``, other numbers get
+    thousands spaces (integers) or ``decimals`` decimals (floats); missing values show as "–".
+    Headings come from :data:`HEADERS` (or ``headers``). A plain 0, 1, 2 … index is replaced by the
+    first column, so rows are named by what they are. Unlike ``DataFrame.style``, the result renders
+    to the same HTML on every run, which keeps committed notebook outputs comparable by nbval.
 
     Parameters
     ----------
-    money : columns shown as whole kronor (``1 244 655``)
-    percent : columns in percent units shown as ``39,63 %``
-    number : columns shown with ``decimals`` decimals
+    money : columns shown as whole kronor
+    percent : columns in percent units
+    number : columns shown with ``decimals`` decimals (the default for any other float column)
+    headers : extra or overriding Swedish headings, by column name
     """
+    names = {**HEADERS, **(headers or {})}
     shown = frame.copy()
-    for column in money:
-        shown[column] = shown[column].map(lambda v: format_number(v, 0))
-    for column in percent:
-        shown[column] = shown[column].map(lambda v: format_percent(v, percent_decimals))
-    for column in number:
-        shown[column] = shown[column].map(lambda v: format_number(v, decimals))
+    if isinstance(shown.index, pd.RangeIndex) and len(shown.columns) > 1:
+        shown = shown.set_index(shown.columns[0])
+    for column in shown.columns:
+        if column in money:
+            shown[column] = shown[column].map(lambda v: _cell(v, 0) if pd.isna(v) else format_number(v, 0))
+        elif column in percent:
+            shown[column] = shown[column].map(lambda v: _cell(v, 0) if pd.isna(v) else format_percent(v, percent_decimals))
+        else:
+            shown[column] = shown[column].map(lambda v: _cell(v, decimals))
+    if shown.index.dtype.kind in "iuf":
+        shown.index = shown.index.map(lambda v: _cell(v, decimals))
+    heading = shown.index.name
+    shown.index.name = None
+    shown.columns = [names.get(c, c) for c in shown.columns]
+    shown.columns.name = names.get(heading, heading)
     return shown

@@ -20,10 +20,10 @@ def _column_checks(cells: pd.DataFrame, figures: pd.DataFrame) -> list[dict]:
     for total in totals.itertuples():
         computed = int(cells.query("period == @total.period and insatsomrade == @total.column").amount_sek.sum())
         included = total.includes.split(";") if pd.notna(total.includes) else []
-        check = "column total"
+        check = "kolumnsumma"
         if included:
             computed += int(sum(by_key[k] for k in included))
-            check = "column total incl. " + " + ".join(k.split(".")[-1] for k in included)
+            check = "kolumnsumma inkl. " + " + ".join(k.split(".")[-1] for k in included)
         rows.append(dict(period=total.period, check=check, column=total.column, kommun="",
                          stated=int(total.value), computed=computed))
     return rows
@@ -35,7 +35,7 @@ def _row_checks(cells: pd.DataFrame) -> list[dict]:
         amounts = row.set_index("insatsomrade")["amount_sek"]
         if "Totalt" not in amounts:
             continue
-        rows.append(dict(period=period, check="row total", column="Totalt", kommun=kommun,
+        rows.append(dict(period=period, check="radsumma", column="Totalt", kommun=kommun,
                          stated=int(amounts["Totalt"]), computed=int(amounts.drop("Totalt").sum())))
     return rows
 

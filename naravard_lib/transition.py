@@ -135,6 +135,25 @@ def indicators() -> pd.DataFrame:
     return table[["initiativ_id", "insats", "matt", "varde_2019", "varde_2023", "enhet", "citat_2023"]]
 
 
+def indicator_table() -> pd.DataFrame:
+    """:func:`indicators` for readers: Swedish headings, numbers the Swedish way, years as years, "–" if missing."""
+    from .formatting import format_number
+
+    table = indicators()
+
+    def value(amount, unit: str) -> str:
+        if pd.isna(amount):
+            return "–"
+        return str(int(amount)) if str(unit).startswith("år") else format_number(amount)
+
+    return pd.DataFrame({
+        "Insats": table["insats"], "Mått": table["matt"],
+        "2019": [value(v, u) for v, u in zip(table["varde_2019"], table["enhet"])],
+        "2023": [value(v, u) for v, u in zip(table["varde_2023"], table["enhet"])],
+        "Enhet": table["enhet"], "Källans ord 2023": table["citat_2023"].fillna("–").replace("", "–"),
+    })
+
+
 # --------------------------------------------------------------------------- figures
 
 def dumbbell(table: pd.DataFrame | None = None, ax=None):
