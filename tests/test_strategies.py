@@ -62,3 +62,47 @@ def test_roles_carry_the_2024_money():
     roles = data.load_roles().set_index("aktor")
     assert roles.at["Kommunerna", "belopp_2024"] == 750_000_000
     assert roles.at["SKR", "belopp_2024"] == 34_000_000
+
+
+def test_measurement_areas_and_commitments_per_strategy():
+    areas = strategies.measurement_areas()
+    assert areas.groupby("strategi").size().to_dict() == {1: 3, 2: 5, 3: 2, 4: 1}
+    assert (areas.loc[areas.strategi == 2, "grupp"].str.startswith("Uppföljning av gemensamma resultat")).all()
+    assert strategies.strategy_list(4, "implementering")[0] == "Lednings- och samverkansstrukturer"
+    with pytest.raises(ValueError, match="lista must be one of"):
+        strategies.strategy_list(4, "implementation")
+    assert strategies.commitments(3)["namn"].tolist() == ["Digitala vårdtjänster"]
+    assert len(strategies.commitments()) == 6
+    table = strategies.follow_up_table()
+    assert table["Strategi"].tolist() == [1, 2, 3, 4]
+    assert "Kontinuitet, fast läkarkontakt och kontinuitetsindex" in table.at[1, "Mätområden"]
+
+
+def test_follow_up_markdown_names_every_measurement_area():
+    text = strategies.follow_up_markdown("Sävsjö")
+    assert text.startswith("Sävsjö och de andra tolv kommunerna")
+    for area in strategies.measurement_areas()["matomrade"]:
+        assert area.rstrip(".") in text
+    assert "ReKo" in text and "Källa:" in text and ".*." not in text
+    with pytest.raises(ValueError, match="did you mean 'Sävsjö'"):
+        strategies.follow_up_markdown("Savsjo")
+
+
+def test_sormland_comparison():
+    compared = strategies.plan_comparison().set_index("Aspekt")
+    assert compared.at["Tidshorisont", "Sörmland"].startswith("2022–2035")
+    assert compared.at["Struktur", "Sörmland"] == "3 begrepp med 21 mål (”Hit ska vi!”)"
+    assert "11 mätområden" in compared.at["Uppföljning", "Jönköpings län"]
+    goals = strategies.goals_by_strategy().set_index("Strategi")
+    assert goals.at[3, "Sörmland (vår koppling)"] == "Nära" and goals.at[3, "Mål i Sörmland (”Hit ska vi!”)"] == 6
+    assert strategies.sormland_goals("Tillsammans")["mal"].iloc[-1] == "Tillsammans löser vi utmaningar som vi ställs inför."
+
+
+def test_ok2024_parts_show_the_unspecified_remainder():
+    parts = strategies.ok2024_parts().set_index("post")
+    assert parts.at["Ej specificerat i källan", "belopp_sek"] == 226_250_000
+    assert parts.at["Ej specificerat i källan", "typ"] == "härledd"
+    assert parts.at["varav primärvård på landsbygd", "kommentar"] == "ingår i regionerna"
+    areas = strategies.ok2024_areas()
+    assert len(areas) == 7 and (areas["belopp"] == "nej").sum() == 5
+    assert len(strategies.money_uses()) == 6
