@@ -22,7 +22,8 @@ def _cells(path):
 def test_reference_notebooks_exist_in_reading_order():
     names = [p.relative_to(paths.NOTEBOOKS_DIR).as_posix() for p in reference_notebooks()]
     assert names == ["00_introduktion.ipynb", "01_fordelning.ipynb", "02_forflyttning_2019_2023.ipynb",
-                     "03_fyra_strategier.ipynb", "ovningar/01_ovningar_losning.ipynb"]
+                     "03_fyra_strategier.ipynb", "04_uppfoljning_formular.ipynb",
+                     "ovningar/01_ovningar_losning.ipynb"]
 
 
 @pytest.mark.parametrize("path", reference_notebooks(), ids=lambda p: p.name)
