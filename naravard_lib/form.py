@@ -269,11 +269,21 @@ class Answers:
             raise FormError(f"question {item.id} is free text, it has no options",
                             f"fråga {item.id} besvaras med fritext och har inga alternativ")
         if option is not None and option not in item.options:
-            printed = " | ".join(item.options)
-            raise FormError(f"question {item.id}: {option!r} is not one of the printed options: {printed}",
-                            f"fråga {item.id}: {option!r} är inte ett av formulärets alternativ. "
-                            f"Välj ett av: {printed}")
+            raise FormError(f"question {item.id}: {option!r} is not one of the printed options: "
+                            f"{' | '.join(item.options)}", self.check_choice(item.id, option))
         answer.choice = option
+
+    def check_choice(self, item_id, option) -> str:
+        """Why ``option`` would be refused for ``item_id``, in Swedish; ``""`` when it is a printed option."""
+        try:
+            item = self.form.item(item_id)
+        except FormError as error:
+            return error.sv
+        if not item.is_choice:
+            return f"fråga {item.id} besvaras med fritext och har inga alternativ"
+        if option in item.options:
+            return ""
+        return f"fråga {item.id}: {option!r} är inte ett av formulärets alternativ. Välj ett av: {' | '.join(item.options)}"
 
     def set_comment(self, item_id, text: str) -> None:
         """The optional comment of a single-choice item."""

@@ -311,9 +311,6 @@ class FollowUpForm:
         Passed to :func:`naravard_lib.form.draft`: the money proposals cite this municipality.
     """
 
-    PLAIN = ("Formuläret för Socialstyrelsens uppföljning (interaktivt): kör anteckningsboken i JupyterLab "
-             "för att fylla i, spara och exportera.")
-
     def __init__(self, report: str = "Jönköpings län", folder=None, kommun: str | None = None):
         import html
 
@@ -515,10 +512,8 @@ class FollowUpForm:
         self._say("Exporterat: " + ", ".join(f"<code>{html.escape(p.name)}</code>" for p in written) + ".")
         return written
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.view._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = self.PLAIN  # what a reader of the stored notebook sees instead of a widget repr
-        return bundle
+    def _ipython_display_(self):
+        show(self.view)
 
 
 # ---- the dashboard

@@ -469,9 +469,18 @@ def test_widget_on_a_corrupt_file_shows_the_error_and_never_saves_over_it(tmp_pa
     assert not widget.save() and path.read_text(encoding="utf-8") == "{trasig"
 
 
-def test_widget_shows_plain_swedish_text_instead_of_a_widget_repr(tmp_path):
-    from naravard_lib.widgets import FollowUpForm
+def test_widget_is_displayed_with_the_swedish_note_not_a_widget_repr(tmp_path, monkeypatch):
+    from naravard_lib import widgets
 
-    bundle = FollowUpForm("Habo", folder=tmp_path)._repr_mimebundle_()
-    assert bundle["text/plain"].startswith("Formuläret för Socialstyrelsens uppföljning")
-    assert "application/vnd.jupyter.widget-view+json" in bundle
+    shown = []
+    monkeypatch.setattr(widgets, "show", shown.append)
+    widget = widgets.FollowUpForm("Habo", folder=tmp_path)
+    widget._ipython_display_()
+    assert shown == [widget.view]
+
+
+def test_check_choice_explains_in_swedish():
+    answers = Answers("Habo")
+    assert answers.check_choice("4", "Nej, ingen") == ""
+    assert "inte ett av formulärets alternativ" in answers.check_choice("4", "Nej")
+    assert "okänd fråga" in answers.check_choice("4b", "Ja")
