@@ -136,3 +136,15 @@ def test_figures_draw():
 def test_filter_can_count_each_initiative_once():
     assert len(transition.filter_initiatives(distinct=True)) == 44
     assert 46 not in set(transition.filter_initiatives(strategi=1, distinct=True)["id"])
+
+
+def test_every_indicator_value_has_its_phrase():
+    table = data.load_indicators()
+    for year in ("2019", "2023"):
+        given = table[f"varde_{year}"].notna()
+        assert table.loc[given, f"citat_{year}"].map(lambda q: isinstance(q, str) and len(q) > 3).all(), year
+    by_key = table.set_index("key")
+    assert pd.isna(by_key.at["peer_startar", "varde_2023"])  # no 2023 phrase gives a start year
+    assert by_key.loc[["hlv_lagsta_alder", "hlv_hogsta_alder"], "varde_2019"].tolist() == [16, 84]
+    assert by_key.at["strategidokument_kommuners_ledningssystem", "varde_2023"] == 13
+    assert by_key.at["ehalsostrategi_beslutad_ar", "varde_2023"] == 2023
