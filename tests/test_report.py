@@ -97,3 +97,33 @@ def test_lan_key_figures_are_the_sum_of_the_municipalities():
     assert total["nara_vard_2024"] == sum(p["nara_vard_2024"] for p in parts) == 25_821_973
     assert total["forandring_2023_2024"] == sum(p["forandring_2023_2024"] for p in parts)
     assert total["per_invanare_2024"] == 69.94
+
+
+@pytest.mark.slow
+def test_built_report_and_its_pdf(tmp_path):
+    """One real report through the batch with ``pdf=True`` and a rubrik holding HTML."""
+    import subprocess
+
+    from bs4 import BeautifulSoup
+
+    from naravard_lib import batch, pages
+    from naravard_lib.parameters import ReportParameters
+
+    if pages.pdf_unavailable_reason():
+        pytest.skip(f"PDF engine unavailable: {pages.pdf_unavailable_reason()}")
+    rubrik = '<script>alert("x")</script> Gnosjö & <b>vi</b>'
+    results = batch.build([ReportParameters("Gnosjö", "gnosjo", True, rubrik)], tmp_path, workers=1,
+                          show_progress=False, pdf=True)
+    assert results[0].ok, results[0].error
+    page = (tmp_path / "gnosjo.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(page, features="html.parser")
+    assert soup.h1.text == rubrik and not soup.find("script") and "<b>vi</b>" not in page
+    assert soup.title.string == f"{rubrik} – kommunrapport"
+    assert [img["alt"][:40] for img in soup.find_all("img")] == [report.bars_alt("Gnosjö")[:40],
+                                                                 report.map_alt("Gnosjö")[:40]]
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "gnosjo.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "649 115 kr" in text  # Gnosjö's Nära vård 2024, written the Swedish way
+    assert rubrik in " ".join(text.split())  # the rubrik as typed, not as markup (the h1 may wrap)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "gnosjo.pdf")], capture_output=True, text=True).stdout
+    assert "Tagged:          yes" in info and "kommunrapport" in info
