@@ -165,7 +165,8 @@ def _form_fail(error, code: int = 2) -> None:
 def _read_answers(sources):
     from .form import answer_files, default_answers_dir, load_answers
 
-    files = answer_files(sources or [default_answers_dir()])
+    default = default_answers_dir()
+    files = answer_files(sources) if sources else (answer_files([default]) if default.is_dir() else [])
     if not files:
         _form_fail(f"no answers files in {', '.join(str(s) for s in sources or [default_answers_dir()])}; fill in "
                    "notebooks/04_uppfoljning_formular.ipynb first, or use --draft to export the pre-filled draft")

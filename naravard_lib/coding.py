@@ -93,13 +93,17 @@ def _find(pattern: str, cell: str) -> str | None:
 
 
 def phrases_in(text: str) -> list[tuple[str, int]]:
-    """The codebook phrases found in a cell, as ``(words in the cell, level)``, in the order of :data:`PHRASES`.
+    """The codebook phrases found in a cell, as ``(words in the cell, level)``, in reading order.
 
     The words are returned as printed in the seed, so a rationale can quote them.
     """
     cell = _squash(text)
-    found = ((_find(pattern, cell), level) for pattern, level, _ in PHRASES)
-    return [(words, level) for words, level in found if words]
+    found = []
+    for pattern, level, _ in PHRASES:
+        match = re.search(pattern, cell, flags=re.IGNORECASE)
+        if match:
+            found.append((match.start(), match.group(0), level))
+    return [(words, level) for _, words, level in sorted(found)]  # in reading order
 
 
 def activity_in(text: str) -> list[str]:
