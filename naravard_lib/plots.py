@@ -40,9 +40,13 @@ def amount_bars(values: pd.Series, title: str, xlabel: str = "kronor", highlight
     ax = _axes(ax)
     ordered = values.sort_values(ascending=False)
     colors = [PALETTE["highlight"] if k == highlight else PALETTE["base"] for k in ordered.index]
-    ax.barh(list(ordered.index), ordered.to_numpy(), color=colors)
+    bars = ax.barh(list(ordered.index), ordered.to_numpy(), color=colors)
     ax.invert_yaxis()
     ax.set(title=title, xlabel=xlabel, ylabel="")
+    if highlight in ordered.index:  # also plain in greyscale print: outlined, hatched, name in bold
+        position = list(ordered.index).index(highlight)
+        bars[position].set(edgecolor="black", linewidth=1.2, hatch="///")
+        ax.get_yticklabels()[position].set_fontweight("bold")
     ax.xaxis.set_major_formatter(_kr)
     for patch, value in zip(ax.patches, ordered.to_numpy()):
         ax.annotate(format_number(value, decimals), (patch.get_width(), patch.get_y() + patch.get_height() / 2),
@@ -108,6 +112,15 @@ def _overlaps(boxes: list) -> list[tuple[int, int]]:
     return [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
 
 
+def _extent(text, renderer):
+    """A label's drawn extent in display pixels, including its box (the highlighted name has one)."""
+    box = text.get_window_extent(renderer)
+    if text.get_bbox_patch() is not None:
+        pad = 0.25 * text.get_fontsize() * text.figure.dpi / 72 + 2  # the box's pad plus its edge
+        box = box.padded(pad)
+    return box
+
+
 def _separate_labels(ax, texts: list, points: list, step_px: float = 3.0, rounds: int = 200) -> None:
     """Move overlapping labels apart along the line between their anchors until none overlap.
 
@@ -119,7 +132,7 @@ def _separate_labels(ax, texts: list, points: list, step_px: float = 3.0, rounds
     to_data = ax.transData.inverted()
     moved = set()
     for _ in range(rounds):
-        boxes = [t.get_window_extent(renderer).expanded(1.08, 1.25) for t in texts]
+        boxes = [_extent(t, renderer).expanded(1.15, 1.3) for t in texts]
         pairs = _overlaps(boxes)
         if not pairs:
             break
@@ -203,7 +216,7 @@ def lan_map(values: pd.Series, title: str, highlight: str | None = None, legend_
 def label_boxes(ax) -> dict[str, object]:
     """The drawn extent (display pixels) of each text label on a map, by its text (for checks)."""
     renderer = ax.figure.canvas.get_renderer()
-    return {t.get_text(): t.get_window_extent(renderer) for t in ax.texts if t.get_text()}
+    return {t.get_text(): _extent(t, renderer) for t in ax.texts if t.get_text()}
 
 
 class FigureOutput:

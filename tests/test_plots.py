@@ -85,3 +85,10 @@ def test_figure_output_refuses_empty_alt_text():
     ax = plots.amount_bars(report.allocation_overview_2024(), "Nära vård 2024")
     with pytest.raises(ValueError, match="alt text"):
         plots.with_alt(ax, "  ")
+
+
+def test_highlighted_bar_is_plain_without_colour():
+    ax = plots.amount_bars(report.allocation_overview_2024(), "Nära vård 2024", highlight="Habo")
+    hatched = [bar for bar in ax.patches if bar.get_hatch()]
+    assert len(hatched) == 1 and hatched[0].get_width() == 927_826
+    assert [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"] == ["Habo"]
