@@ -1027,8 +1027,25 @@ h3 { font-size: 1rem; margin-bottom: .3rem; }
 
 
 def _paragraphs(text: str) -> str:
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
-    return "\n".join("<p>" + html.escape(b).replace("\n", "<br>\n") + "</p>" for b in blocks)
+    """Plain text as HTML: blank lines separate paragraphs, lines starting with "- " become a list."""
+    out = []
+    for block in (b.strip() for b in re.split(r"\n\s*\n", text.strip())):
+        lines, items = [], []
+        for line in block.splitlines() + [""]:
+            if line.startswith("- "):
+                if lines:
+                    out.append("<p>" + "<br>\n".join(html.escape(x) for x in lines) + "</p>")
+                    lines = []
+                items.append(line[2:])
+                continue
+            if items:
+                out.append("<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in items) + "</ul>")
+                items = []
+            if line:
+                lines.append(line)
+        if lines:
+            out.append("<p>" + "<br>\n".join(html.escape(x) for x in lines) + "</p>")
+    return "\n".join(out)
 
 
 def to_html(answers: Answers) -> str:

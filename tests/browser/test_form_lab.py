@@ -67,3 +67,18 @@ def test_fill_in_save_rerun_and_find_both_answers(lab, page):
     screenshot(page, "lab-form-resumed", full_page=False)
     problems = axe_violations(page, ".naravard-fraga-1")
     assert not [p for p in problems if p["impact"] in ("serious", "critical")], problems
+
+
+def test_the_exported_document_reads_well_and_passes_axe(page, tmp_path):
+    from naravard_lib import form
+
+    answers = form.draft_answers("Jönköpings län")
+    answers.set_comment("4", "Svar med <b>tecken</b> & citat")
+    html_file = form.export(answers, tmp_path)[1]
+    page.goto(html_file.as_uri())
+    assert page.locator("h1").count() == 1 and page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator("h3").count() == 25
+    assert "Svar med <b>tecken</b> & citat" in page.locator("#fraga-4 + .svar").text_content()
+    assert page.locator("#underlag + p + ul li").count() > 20
+    assert axe_violations(page) == []
+    screenshot(page, "form-export", full_page=False)
