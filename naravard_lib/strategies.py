@@ -88,9 +88,10 @@ def profile_markdown(number: int) -> str:
     bullets = lambda items: "\n".join(f"- {i}" for i in items)  # noqa: E731
     money = bullets(p["pengar"]["namn"]) or "- (inget område kopplat)"
     initiatives = bullets(f"{r.namn} (nivå {r.niva_2019} → {r.niva_2023})" for r in p["insatser"].itertuples())
+    commitments_text = bullets(p["ataganden"]["namn"]) or "- (inget)"
     return (f"### Strategi {number}. {p['titel']}\n\n> ”{p['citat']}” – Esther\n\n{p['beskrivning']}\n\n"
             f"**Koppling till målbild**\n{bullets(p['koppling_malbild'])}\n\n**Mätområden**\n{bullets(p['matomraden'])}\n\n"
-            f"**Åtaganden som följs upp i ReKo (vår koppling)**\n{bullets(p['ataganden']['namn']) or '- (inget)'}\n\n"
+            f"**Åtaganden som följs upp i ReKo (vår koppling)**\n{commitments_text}\n\n"
             f"**Pengarna i ÖK som tjänar strategin**\n{money}\n\n"
             f"**Insatser 2019 → 2023 ({len(p['insatser'])})**\n{initiatives}")
 
@@ -265,7 +266,8 @@ def plan_comparison() -> pd.DataFrame:
     lists = data.load("strategy_lists")
     n_dev = int((lists["lista"] == "utvecklingsomraden").sum())
     return pd.DataFrame([
-        ("Tidshorisont", "2021–2030", f"{start['datum'][:4]}–{int(horizon['ar_till'])} (gäller från {start['datum']})"),
+        ("Tidshorisont", "2021–2030",
+         f"{start['datum'][:4]}–{int(horizon['ar_till'])} (gäller från {start['datum']})"),
         ("Struktur", "4 strategier", f"3 begrepp med {len(goals)} mål (”Hit ska vi!”)"),
         ("Första steg", f"{n_dev} exempel på utvecklingsområden, aktuella när planen togs fram",
          f"programområden för {int(programme['ar_fran'])}–{int(programme['ar_till'])} ska arbetas fram"),
