@@ -64,8 +64,9 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter trust notebooks/*.ipynb notebooks/ovningar/*.ipynb >/dev/null
 	$(VENV)/bin/jupyter lab $(LAB_OFFLINE) $(LAB_ARGS) notebooks
 
-benchmark: $(STAMP)
+benchmark: $(STAMP) browser
 	$(PY) benchmarks/batch.py
+	$(PY) benchmarks/lab_widgets.py
 
 clean:
 	rm -rf $(VENV) $(REPORTS) build

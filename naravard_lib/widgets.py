@@ -73,6 +73,31 @@ def figure_html(figure, alt: str) -> str:
     return f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}" style="max-width:100%">'
 
 
+def bars_html(values: pd.Series, title: str, alt: str, highlight: str | None = None) -> str:
+    """A horizontal bar chart in plain HTML and CSS, largest first, labels in the Swedish style.
+
+    Drawn by the browser in no time (a matplotlib PNG takes a few hundred milliseconds on a small
+    machine), sharp at any zoom, and its text is real text. ``alt`` is the chart's text alternative.
+    """
+    from .plots import PALETTE
+
+    ordered = values.sort_values(ascending=False)
+    largest = max(float(ordered.max()), 1.0)
+    rows = []
+    for name, value in ordered.items():
+        color = PALETTE["highlight"] if name == highlight else PALETTE["base"]
+        weight = "font-weight:bold;" if name == highlight else ""
+        rows.append(
+            f'<div style="display:flex;align-items:center;gap:6px;margin:2px 0;{weight}">'
+            f'<span style="width:90px;text-align:right;flex:none">{html.escape(str(name))}</span>'
+            f'<span style="flex:1;display:flex;align-items:center;gap:4px">'
+            f'<span style="display:inline-block;height:14px;width:{100 * float(value) / largest:.2f}%;'
+            f'background:{color}"></span><span style="white-space:nowrap">{format_number(value)}</span></span></div>')
+    return (f'<figure role="img" aria-label="{html.escape(alt)}" style="margin:0;min-width:360px;font-size:13px">'
+            f'<figcaption style="font-weight:bold;margin-bottom:4px">{html.escape(title)}</figcaption>'
+            f'<div aria-hidden="true">{"".join(rows)}</div></figure>')
+
+
 class KronorInput:
     """An exact amount in kronor: a text box in the Swedish style beside a coarse slider.
 
@@ -208,20 +233,11 @@ class WhatIf:
                                      "skillnad": "Skillnad (kr)"})
 
     def _chart(self) -> str:
-        from matplotlib.figure import Figure
-
-        from .plots import amount_bars
-
         amounts = self.table.set_index("kommun")["belopp"]
-        from matplotlib.ticker import MaxNLocator
-
-        figure = Figure(figsize=(5.6, 4.2))
-        ax = amount_bars(amounts, "Belopp i scenariot", ax=figure.subplots(), highlight=self.highlight)
-        ax.xaxis.set_major_locator(MaxNLocator(4))  # whole-krona tick labels need room
         smallest, largest = amounts.idxmin(), amounts.idxmax()
         alt = (f"Stapeldiagram: Nära vård 2024 per kommun i scenariot. Störst belopp får {largest} "
                f"({format_sek(amounts[largest])}), minst {smallest} ({format_sek(amounts[smallest])}).")
-        return figure_html(figure, alt)
+        return bars_html(amounts, "Belopp i scenariot (kr)", alt, highlight=self.highlight)
 
     def _ipython_display_(self):
         show(self.view)
@@ -517,3 +533,108 @@ class FollowUpForm:
 
 
 # ---- the dashboard
+
+
+class Dashboard:
+    """The dashboard page: pick a municipality; its key figures, the what-if, its initiatives and the strategies.
+
+    Composes :class:`WhatIf` (the municipality highlighted), :class:`InitiativeFilter` (limited to
+    initiatives that include it) and :class:`StrategyExplorer`; the figures come from
+    :mod:`naravard_lib.dashboard`. Choosing another municipality updates every part in place.
+    ``notebooks/oversikt.ipynb`` shows it; Voilà serves that notebook as a page (``make dashboard``).
+
+    Parameters
+    ----------
+    kommun : str, optional
+        The municipality shown first (name or slug; default Jönköping).
+    note : str, optional
+        A line for the reader above the controls (e.g. that the URL asked for an unknown municipality).
+
+    Examples
+    --------
+    >>> d = Dashboard("Habo")
+    >>> d.choice.value = "Aneby"
+    >>> "Aneby" in d.figures.value and d.what_if.highlight == "Aneby"
+    True
+    """
+
+    def __init__(self, kommun: str | None = None, note: str = ""):
+        from . import dashboard
+        from .schemas import KOMMUNER
+
+        widgets = _ipywidgets()
+        self._dashboard = dashboard
+        from .parameters import resolve_kommun
+
+        kommun = resolve_kommun(kommun, "kommun") if kommun else dashboard.DEFAULT_KOMMUN
+        self.choice = widgets.Dropdown(options=list(KOMMUNER), value=kommun, description="Välj kommun",
+                                       style={"description_width": "110px"}, layout=widgets.Layout(width="360px"))
+        self.note = widgets.HTML(self._note_html(note))
+        self.figures = widgets.HTML()
+        self.what_if = WhatIf(highlight=kommun)
+        self.what_if_heading = widgets.HTML()
+        self.initiatives = InitiativeFilter(kommun=kommun)
+        self.initiatives_heading = widgets.HTML()
+        self.strategies = StrategyExplorer()
+
+        def source(text: str):
+            return widgets.HTML(f'<p class="naravard-kalla">{html.escape(text)}</p>')
+
+        self.view = widgets.VBox([
+            self.note, self.choice, self.figures,
+            self.what_if_heading, self.what_if.view, source(dashboard.source_what_if()),
+            self.initiatives_heading, self.initiatives.view, source(dashboard.source_initiatives()),
+            widgets.HTML("<h2>De fyra strategierna</h2><p>Strategierna i länets gemensamma plan, var och en "
+                         "med Esthers ord. Välj en strategi.</p>"),
+            self.strategies.view, source(dashboard.source_strategies()),
+        ])
+        self.view.add_class("naravard-oversikt")
+        self.choice.observe(lambda change: self.select(change["new"]), names="value")
+        self._texts(kommun)  # the parts above were built for this municipality already
+
+    @staticmethod
+    def _note_html(note: str) -> str:
+        return f'<p class="naravard-notis" role="status">{html.escape(note)}</p>' if note else ""
+
+    @property
+    def kommun(self) -> str:
+        """The municipality shown now."""
+        return self.choice.value
+
+    def select(self, kommun: str, note: str | None = None) -> None:
+        """Show ``kommun`` in every part of the page (also what choosing it in the list does).
+
+        ``note`` replaces the line for the reader above the list (``""`` removes it).
+        """
+        if note is not None:
+            self.note.value = self._note_html(note)
+        if self.choice.value != kommun:
+            self.choice.value = kommun  # the observer calls select again
+            return
+        self._texts(kommun)
+        self.initiatives.kommun = kommun
+        self.initiatives.update()
+        self.what_if.highlight = kommun  # the chart is the slowest part: last, so the figures change first
+        self.what_if.update()
+
+    def _texts(self, kommun: str) -> None:
+        import mistune
+
+        dashboard = self._dashboard
+        name = html.escape(kommun)
+        self.figures.value = (
+            f"<h2>Nyckeltal för {name}</h2>{mistune.html(dashboard.summary_markdown(kommun))}"
+            + table_html(dashboard.key_figure_table(kommun), caption=dashboard.key_figure_caption(kommun),
+                         left=("Period",))
+            + table_html(dashboard.change_table(kommun), caption=dashboard.change_caption(kommun), left=("Post",))
+            + f'<p class="naravard-kalla">{html.escape(dashboard.source_allocations())}</p>')
+        self.initiatives_heading.value = (
+            f"<h2>Insatser 2019 → 2023 som omfattar {name}</h2><p>Gemensamma insatser vars räckvidd 2023 "
+            f"omfattar {name}. Filtrera på fokusområde, strategi och nivå.</p>")
+        self.what_if_heading.value = (
+            f"<h2>Tänk om: fördelningen 2024 med andra antaganden</h2><p>Ändra länets pott, avsättningarna, "
+            f"en lika bas eller avrundningen; tabellen och diagrammet följer med. {name} är markerad i "
+            "diagrammet. Utgångsläget är den publicerade fördelningen.</p>")
+
+    def _ipython_display_(self):
+        show(self.view)

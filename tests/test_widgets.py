@@ -30,7 +30,7 @@ def test_widget_starts_at_the_published_allocation_with_exact_kronor():
     assert widget.controls["pool"].value == "28 921 974"  # exact, Swedish style, no step rounding
     assert widget.amounts["pool"].slider.step == 1
     assert "största skillnad mot publicerat: <b>0 kr</b>" in widget.message.value
-    assert "478 810" in widget.table_view.value and "<img" in widget.chart_view.value
+    assert "478 810" in widget.table_view.value and "10 234 342" in widget.chart_view.value
 
 
 def test_widget_follows_typed_amounts_and_rounding():
@@ -71,7 +71,8 @@ def test_impossible_settings_leave_only_the_explanation():
 
 def test_highlight_and_alt_text_name_the_chosen_municipality():
     widget = WhatIf(highlight="Habo")
-    assert 'alt="Stapeldiagram: Nära vård 2024 per kommun i scenariot. Störst belopp får Jönköping' in widget.chart_view.value
+    assert 'aria-label="Stapeldiagram: Nära vård 2024 per kommun i scenariot. Störst belopp får Jönköping' in widget.chart_view.value
+    assert 'font-weight:bold;"><span style="width:90px;text-align:right;flex:none">Habo<' in widget.chart_view.value
 
 
 def test_parse_kronor_accepts_swedish_spellings_only():

@@ -74,7 +74,7 @@ def test_what_if_starts_at_the_published_allocation(ran):
     area = widget_area(ran["01_fordelning.ipynb"], "Länets pott (kr)")
     assert area.get_by_label("Länets pott (kr)", exact=True).input_value() == "28 921 974"
     assert "största skillnad mot publicerat: 0 kr" in area.text_content()
-    assert area.locator("img[alt^='Stapeldiagram']").count() == 1 and area.locator("table").count() == 1
+    assert area.locator("figure[aria-label^='Stapeldiagram']").count() == 1 and area.locator("table").count() == 1
 
 
 def test_what_if_follows_a_typed_pool_and_the_rounding_switch(ran):
@@ -102,7 +102,7 @@ def test_an_impossible_setting_leaves_only_the_explanation(ran):
     field.fill("99 000 000")
     field.press("Enter")
     page.wait_for_function("el => el.textContent.includes('Går inte')", arg=area.element_handle(), timeout=10_000)
-    assert area.locator("table").count() == 0 and area.locator("img").count() == 0
+    assert area.locator("table").count() == 0 and area.locator("figure").count() == 0
     field.fill("1 200 000")
     field.press("Enter")
     page.wait_for_function("el => el.querySelector('table') !== null", arg=area.element_handle(), timeout=10_000)
