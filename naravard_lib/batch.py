@@ -454,14 +454,28 @@ def _run_local(jobs, folder: OutputFolder, workers: int, template: Path, pdf: bo
                 receive.close()
                 if result is None:
                     code = process.exitcode
-                    how = f"was killed by {signal.Signals(-code).name}" if code and code < 0 else f"exited with code {code}"
+                    if code in (-signal.SIGINT, -signal.SIGTERM, 128 + signal.SIGINT, 128 + signal.SIGTERM):
+                        time.sleep(0.5)  # a signal to the process group may reach the worker first
+                        stop.check()
                     result = ReportResult(params.kommun, params.slug, False,
-                                          error=f"WorkerDied: the worker process running this report {how}")
+                                          error=f"WorkerDied: the worker process running this report {_how(code)}")
                 yield result
     finally:
         for process, receive, _ in running.values():
             _kill_tree(process)
             receive.close()
+
+
+def _how(code: int | None) -> str:
+    """How a worker process ended, from its exit code (negative: killed by that signal)."""
+    try:
+        if code is not None and code < 0:
+            return f"was killed by {signal.Signals(-code).name}"
+        if code is not None and code > 128:
+            return f"was stopped by {signal.Signals(code - 128).name}"
+    except ValueError:
+        pass
+    return f"exited with code {code}"
 
 
 def _dask_client(workers: int, scheduler: str | None, staging: Path):
