@@ -155,6 +155,8 @@ def index_page(entries: list[IndexEntry], built_at: str = "", data_version: str 
     str
         A standalone HTML page: Swedish, the same template as the reports, no script.
     """
+    from markupsafe import Markup
+
     from .report import SOURCE_ALLOCATIONS, lan_key_figures
 
     rows, failures = [], []
@@ -170,7 +172,7 @@ def index_page(entries: list[IndexEntry], built_at: str = "", data_version: str 
             failures.append(entry)
     total = lan_key_figures()
     return _environment().get_template("site_index.html.j2").render(
-        title="Nära vård i Jönköpings län – kommunrapporter", css=_css(), built_at=built_at,
+        title="Nära vård i Jönköpings län – kommunrapporter", css=Markup(_css()), built_at=built_at,
         data_version=data_version, rows=rows, failures=failures, source=SOURCE_ALLOCATIONS,
         total={"label": "Hela länet (13 kommuner)", "cells": _figure_cells(total)})
 
