@@ -16,19 +16,35 @@ help:
 	@echo "make notebooks   re-execute the reference notebooks in place (refresh committed outputs)"
 	@echo "make participant write participant copies of the exercises (solutions removed) to build/"
 	@echo "make benchmark   time the batch against a naive papermill loop"
+	@echo "make lock        refresh requirements.lock (exact versions + hashes) after editing pyproject.toml"
 
-# Re-installs only when pyproject.toml changes (the stamp is newer otherwise).
-$(STAMP): pyproject.toml naravard_lib/jupyterlab-overrides.json
+# Re-installs only when pyproject.toml or the lock changes (the stamp is newer otherwise). Installs the exact
+# versions of requirements.lock (hash-checked), then the workbook itself without touching them.
+$(STAMP): pyproject.toml requirements.lock naravard_lib/jupyterlab-overrides.json
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (naravard)" >/dev/null
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp naravard_lib/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+# Refresh requirements.lock from pyproject.toml (needs PyPI). Keeps every pin the ranges still allow and
+# resolves only what changed; `make lock LOCK_ARGS=--upgrade` moves everything to the newest allowed versions.
+# Needs only uv (installed into .venv if missing), so it works before the environment matches the new lock.
+UV := $(VENV)/bin/uv
+LOCK_ARGS ?=
+$(UV):
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet "uv>=0.5,<1"
+
+lock: $(UV)
+	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 \
+		--quiet --output-file requirements.lock $(LOCK_ARGS)
 
 # Browser tests drive Debian's chromium. As root (CI) it is installed when missing; otherwise the
 # browser tests are skipped with one line that says how to enable them.
