@@ -13,6 +13,7 @@ help:
 	@echo "make test        run all tests (unit tests, nbval on every notebook, browser tests)"
 	@echo "make test-browser run only the browser tests (JupyterLab, reports, dashboard in chromium)"
 	@echo "make lab         open JupyterLab on the workbook"
+	@echo "make dashboard   the dashboard as a web page (Voilà) on http://127.0.0.1:8866/; IP=0.0.0.0 for a classroom"
 	@echo "make notebooks   re-execute the reference notebooks in place (refresh committed outputs)"
 	@echo "make participant write participant copies of the exercises (solutions removed) to build/"
 	@echo "make benchmark   time the batch against a naive papermill loop"
@@ -79,6 +80,15 @@ LAB_OFFLINE := --LabApp.extension_manager=readonly --LabApp.check_for_updates_cl
 lab: $(STAMP)
 	$(VENV)/bin/jupyter trust notebooks/*.ipynb notebooks/ovningar/*.ipynb >/dev/null
 	$(VENV)/bin/jupyter lab $(LAB_OFFLINE) $(LAB_ARGS) notebooks
+
+# The dashboard (notebooks/oversikt.ipynb) as a web page with Voilà: code hidden, nothing fetched from outside,
+# on this machine only. For a classroom: make dashboard IP=0.0.0.0 PORT=8866 (anyone on the network can open
+# it; see README). Stop with Ctrl-C.
+IP   ?= 127.0.0.1
+PORT ?= 8866
+.PHONY: dashboard
+dashboard: $(STAMP)
+	$(PY) -m naravard_lib.dashboard --ip $(IP) --port $(PORT)
 
 benchmark: $(STAMP) browser
 	$(PY) benchmarks/batch.py
