@@ -37,7 +37,8 @@ def profile(number: int) -> dict:
     Returns
     -------
     dict
-        ``titel, citat, beskrivning, koppling_malbild, matomraden`` (as printed), ``utvecklingsomraden`` (lists),
+        ``titel, citat, beskrivning``, ``koppling_malbild`` and ``matomraden`` (as printed),
+        ``utvecklingsomraden`` (condensed list),
         ``ataganden`` (the åtaganden followed up in ReKo that we link to it),
         ``insatser`` (DataFrame of initiatives serving it), ``pengar`` (the ÖK areas and "ska"
         uses linked to it), ``indikatorer`` and ``koppling`` (our Sörmland/SKR mapping).
@@ -56,7 +57,7 @@ def profile(number: int) -> dict:
     found = found[found["initiativ_id"].isin(chosen["id"])]
     return {
         "titel": row["titel"], "citat": row["esther_citat"], "beskrivning": row["beskrivning"],
-        "koppling_malbild": split_list(row["koppling_malbild"]),
+        "koppling_malbild": [k.rstrip(".") for k in strategy_list(number, "koppling_malbild")],
         "matomraden": [m.rstrip(".") for m in strategy_list(number, "matomraden")],
         "ataganden": commitments(number),
         "utvecklingsomraden": split_list(row["utvecklingsomraden"]),
