@@ -31,18 +31,38 @@ def widget_area(page, label: str):
     return page.locator(".jp-OutputArea-output", has=page.get_by_label(label, exact=True)).first
 
 
+class Ran(dict):
+    """Reference notebooks opened in a page of their own and run once, on first use: name → page."""
+
+    def __init__(self, lab, context):
+        super().__init__()
+        self.lab, self.context = lab, context
+
+    def __missing__(self, name):
+        page = self.context.new_page()
+        self.lab.open(page, name)
+        self.lab.restart_and_run_all(page, name)
+        self[name] = page
+        return page
+
+
 @pytest.fixture(scope="module")
 def ran(lab, browser):
-    """Each reference notebook opened in its own page and run once: name → page."""
-    pages = {}
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
-    for name in NOTEBOOKS:
-        page = context.new_page()
-        lab.open(page, name)
-        lab.restart_and_run_all(page, name)
-        pages[name] = page
-    yield pages
+    yield Ran(lab, context)
     context.close()
+
+
+def wait_for_text(page, area, want: str, timeout: float = 10_000) -> None:
+    """Wait until ``area`` shows ``want``; fail with what it shows instead."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("([el, want]) => el.textContent.includes(want)", arg=[area.element_handle(), want],
+                               timeout=timeout)
+    except PlaywrightTimeout:
+        shown = " ".join(area.text_content().split())
+        pytest.fail(f"the page never showed {want!r}; it shows: {shown[:300]!r}")
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -84,14 +104,12 @@ def test_what_if_follows_a_typed_pool_and_the_rounding_switch(ran):
     pool.fill("30 000 000")
     pool.press("Enter")
     expected = format_sek(what_if_table(Scenario(pool=30_000_000))["belopp"].sum())
-    page.wait_for_function("([el, want]) => el.textContent.includes(want)",
-                           arg=[area.element_handle(), f"Till kommunerna: {expected}"], timeout=10_000)
+    wait_for_text(page, area, f"Till kommunerna: {expected}")
     assert pool.input_value() == "30 000 000"
     area.get_by_label("Avrundning", exact=True).select_option(label="Största rest (summerar exakt)")
     exact = format_sek(what_if_table(Scenario(pool=30_000_000, rounding="largest_remainder"))["belopp"].sum())
     assert exact != expected
-    page.wait_for_function("([el, want]) => el.textContent.includes(want)",
-                           arg=[area.element_handle(), f"Till kommunerna: {exact}"], timeout=10_000)
+    wait_for_text(page, area, f"Till kommunerna: {exact}")
     screenshot(page, "lab-whatif-changed", full_page=False)
 
 
@@ -101,7 +119,7 @@ def test_an_impossible_setting_leaves_only_the_explanation(ran):
     field = area.get_by_label("Avsatt digitalisering (kr)", exact=True)
     field.fill("99 000 000")
     field.press("Enter")
-    page.wait_for_function("el => el.textContent.includes('Går inte')", arg=area.element_handle(), timeout=10_000)
+    wait_for_text(page, area, "Går inte")
     assert area.locator("table").count() == 0 and area.locator("figure").count() == 0
     field.fill("1 200 000")
     field.press("Enter")
@@ -118,8 +136,7 @@ def test_initiative_filter_starts_at_alla_and_its_count_follows(ran):
     assert f"{everything} insatser" in area.text_content()
     area.get_by_label("Strategi", exact=True).select_option(label="Strategi 2")
     expected = len(transition.filter_initiatives(strategi=2, distinct=True))
-    page.wait_for_function("([el, want]) => el.textContent.includes(want)",
-                           arg=[area.element_handle(), f"{expected} insatser"], timeout=10_000)
+    wait_for_text(page, area, f"{expected} insatser")
     assert area.locator("tbody tr").count() == expected
 
 
@@ -128,5 +145,4 @@ def test_strategy_explorer_shows_the_chosen_quote(ran):
     area = page.locator(".jp-OutputArea-output", has=page.get_by_role("button", name="Strategi 3")).first
     area.get_by_role("button", name="Strategi 3").click()
     quote = strategies.profile(3)["citat"]
-    page.wait_for_function("([el, want]) => el.textContent.includes(want)", arg=[area.element_handle(), quote],
-                           timeout=10_000)
+    wait_for_text(page, area, quote)
