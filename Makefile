@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 KERNEL := naravard
 REPORTS ?= reports
 
-.PHONY: help venv test test-browser browser reports notebooks participant lab benchmark clean
+.PHONY: help venv test test-browser browser pdf-libs reports notebooks participant lab benchmark clean
 
 help:
 	@echo "make reports     build the 13 municipality reports + index into $(REPORTS)/"
@@ -47,15 +47,26 @@ lock: $(UV)
 	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 \
 		--quiet --output-file requirements.lock $(LOCK_ARGS)
 
-# Browser tests drive Debian's chromium. As root (CI) it is installed when missing; otherwise the
-# browser tests are skipped with one line that says how to enable them.
-browser:
-	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Debian's chromium for the browser tests"; \
-		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+# Debian packages the project needs beyond Python: chromium for the browser tests, Pango/HarfBuzz and a
+# font for WeasyPrint's PDFs (naravard_lib.pages.PDF_SYSTEM_PACKAGES). As root with apt (CI, containers)
+# the missing ones are installed; otherwise the browser tests, or the PDFs, are skipped with one line.
+BROWSER_PACKAGES := chromium
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+define apt_ensure
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian packages for $(2):$$missing"; \
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+endef
 
-test: $(STAMP) browser
+browser:
+	$(call apt_ensure,$(BROWSER_PACKAGES),the browser tests)
+
+pdf-libs:
+	$(call apt_ensure,$(PDF_PACKAGES),PDF reports)
+
+test: $(STAMP) browser pdf-libs
 	$(PY) -m pytest tests notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--ignore=notebooks/kommunrapport.ipynb -p no:cacheprovider
@@ -63,7 +74,7 @@ test: $(STAMP) browser
 test-browser: $(STAMP) browser
 	$(PY) -m pytest tests/browser -p no:cacheprovider
 
-reports: $(STAMP)
+reports: $(STAMP) pdf-libs
 	$(VENV)/bin/naravard build --pdf --out $(REPORTS)
 
 notebooks: $(STAMP)
