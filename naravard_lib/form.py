@@ -32,7 +32,7 @@ from . import data, paths
 from .data import suggest
 from .errors import NaravardError
 from .formatting import format_number, format_sek
-from .schemas import FORM_ITEMS, KOMMUNER
+from .schemas import FORM_ITEMS, KOMMUNER, TABLES
 
 ITEM_IDS: tuple[str, ...] = FORM_ITEMS
 CHOICE, FREE_TEXT = "enval", "fritext"
@@ -617,7 +617,7 @@ class Evidence:
 
     @property
     def file(self) -> str:
-        return f"data/{data.TABLES[self.table].file}"
+        return f"data/{TABLES[self.table].file}"
 
     @property
     def citation(self) -> str:

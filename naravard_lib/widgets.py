@@ -352,11 +352,11 @@ class FollowUpForm:
                                             tooltip="Skriv svaren som Markdown och HTML bredvid svarsfilen")
         self.save_button.on_click(lambda _b: self.save())
         self.export_button.on_click(lambda _b: self.export())
-        children = [widgets.HTML(f"<h2>Uppföljningsformuläret – {html.escape(self.answers.report)}</h2>"
+        children = [widgets.HTML(f"<h3>Uppföljningsformuläret – {html.escape(self.answers.report)}</h3>"
                                  f"<p>Svarsfil: <code>{html.escape(str(self.path))}</code></p>"),
                     widgets.HBox([self.save_button, self.export_button]), self.status]
         for section in self.form.sections:
-            intro = f"<h3>{html.escape(section.title)}</h3>"
+            intro = f"<h4>{html.escape(section.title)}</h4>"
             if section.summary:
                 intro += (f"<p><i>Från överenskommelsen, i korthet:</i> {html.escape(section.summary)} "
                           f"(citat: ”{html.escape(section.quote)}”)</p>")
