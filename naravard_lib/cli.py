@@ -18,8 +18,32 @@ import typer
 from . import paths
 from .errors import EXIT_BAD_INPUT, EXIT_REPORTS_FAILED, Interrupted, NaravardError, SetupError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Nära vård workbook: reports per municipality, checks and teaching material.")
+
+
+class _OneLineErrors(typer.Typer):
+    """A Typer app whose usage errors (unknown option, bad value) are one line and exit 2, not a box."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            code = super().__call__(*args, **{**kwargs, "standalone_mode": False})
+        except typer.Abort:
+            sys.exit(128 + signal.SIGINT)
+        except Exception as error:
+            # click's exceptions (typer vendors click, so matched by their interface, not their class)
+            if not (hasattr(error, "format_message") and hasattr(error, "exit_code")):
+                raise
+            if type(error).__name__ == "NoArgsIsHelpError":
+                error.show()  # `naravard` alone prints the help
+                sys.exit(error.exit_code)
+            ctx = getattr(error, "ctx", None)
+            where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            typer.secho(f"error: {' '.join(error.format_message().split())}{where}", err=True, fg=typer.colors.RED)
+            sys.exit(EXIT_BAD_INPUT)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+app = _OneLineErrors(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                     help="Nära vård workbook: reports per municipality, checks and teaching material.")
 
 
 def _fail(error: Exception) -> None:

@@ -148,3 +148,32 @@ def test_dask_executor_on_a_local_cluster(tmp_path):
     assert results[0].figures["nara_vard_2024"] == 1_244_655
     assert (tmp_path / "out" / "eksjo.html").exists() and not (tmp_path / "out" / "tranas.html").exists()
     assert not (tmp_path / "out" / ".naravard" / "tmp").exists()
+
+
+def test_pdf_is_published_with_its_report_and_an_old_pdf_goes_with_its_report(tmp_path, monkeypatch):
+    def fake_pdf(html_text, target):
+        assert html_text.lstrip().lower().startswith("<!doctype html")
+        target.write_bytes(b"%PDF-1.7 made by the test")
+
+    monkeypatch.setattr(batch.pages, "write_pdf", fake_pdf)  # forked workers inherit the patch
+    template = _template(tmp_path)
+    out = tmp_path / "out"
+    results = batch.build(select(["aneby", "habo"]), out, workers=2, template=template, show_progress=False, pdf=True)
+    assert all(r.ok for r in results)
+    assert (out / "aneby.pdf").read_bytes() == b"%PDF-1.7 made by the test"
+    batch.build(select(["habo"]), out, workers=1, template=template, show_progress=False)  # no --pdf this time
+    assert not (out / "habo.pdf").exists()  # it showed the previous build of habo
+    entries = {e.slug: e for e in batch.describe_folder(out, {}, {})}
+    assert (entries["aneby"].has_pdf, entries["habo"].has_pdf) == (True, False)
+    assert (entries["aneby"].status, entries["habo"].status) == ("tidigare", "tidigare")
+
+
+def test_cli_builds_html_only_when_pdfs_cannot_be_made(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch.pages, "pdf_unavailable_reason", lambda: "WeasyPrint cannot load libpango")
+    out = tmp_path / "o"
+    result = CliRunner().invoke(app, ["build", "-k", "gnosjo", "--out", str(out), "-q", "--pdf",
+                                      "--template", str(_template(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "PDF skipped: WeasyPrint cannot load libpango" in result.output
+    assert sorted(p.name for p in out.iterdir()) == [".naravard", "gnosjo.html", "gnosjo.ipynb", "index.html",
+                                                      "summary.csv"]
