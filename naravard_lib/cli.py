@@ -218,7 +218,17 @@ def form_export(
             drafts.report = name
             documents = {f"utkast-{form.slugify(kommun or report)}": drafts}
         else:
-            documents = {form.slugify(a.report): a for a in _read_answers(answers)}
+            from .form import answer_files, default_answers_dir
+
+            given = answers or [default_answers_dir()]
+            loaded = _read_answers(answers)
+            files = answer_files(given)
+            stems = [path.stem for path in files]
+            twice = sorted({s for s in stems if stems.count(s) > 1})
+            if twice:
+                _form_fail(f"two answers files are named {twice[0]}.json; rename one so the documents do not overwrite "
+                           "each other")
+            documents = dict(zip(stems, loaded))  # named after each answers file, so none overwrites another
     except NaravardError as error:
         _form_fail(error)
     written = []

@@ -400,6 +400,15 @@ def test_cli_export_writes_documents_and_a_summary(tmp_path):
         "eksjo.html", "eksjo.md", "habo.html", "habo.md", "sammanstallning.csv", "sammanstallning.md"]
 
 
+def test_cli_export_keeps_two_files_of_the_same_report_apart(tmp_path):
+    folder = tmp_path / "svar"
+    form.save_answers(Answers("Habo"), folder / "habo.json")
+    form.save_answers(Answers("Habo"), folder / "habo-kopia.json")
+    result = CliRunner().invoke(app, ["form", "export", "--answers", str(folder), "--out", str(tmp_path / "ut")])
+    assert result.exit_code == 0, result.output
+    assert {"habo.md", "habo-kopia.md", "sammanstallning.md"} <= {p.name for p in (tmp_path / "ut").iterdir()}
+
+
 def test_cli_export_of_the_draft(tmp_path):
     result = CliRunner().invoke(app, ["form", "export", "--draft", "--kommun", "Habo", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
