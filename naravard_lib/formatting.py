@@ -122,8 +122,12 @@ def _cell(value, decimals: int) -> str:
     return str(value)
 
 
+#: Columns that hold years or codes: shown as they are, never with thousands spaces ("2023", not "2 023").
+PLAIN_COLUMNS = frozenset({"år", "År", "ar", "year", "ordning", "id", "Rad", "rad", "initiativ_id", "strategi", "niva"})
+
+
 def swedish_table(frame, money=(), percent=(), number=(), decimals: int = 2, percent_decimals: int = 2,
-                  headers: dict[str, str] | None = None):
+                  headers: dict[str, str] | None = None, plain=()):
     """A display copy of ``frame`` for readers: Swedish headings and every value written the Swedish way.
 
     Money columns are whole kronor (``1 244 655``), percent columns ``39,63 %``, other numbers get
@@ -138,6 +142,7 @@ def swedish_table(frame, money=(), percent=(), number=(), decimals: int = 2, per
     percent : columns in percent units
     number : columns shown with ``decimals`` decimals (the default for any other float column)
     headers : extra or overriding Swedish headings, by column name
+    plain : columns shown as they are (besides :data:`PLAIN_COLUMNS`: years, numbers that are codes)
     """
     names = {**HEADERS, **(headers or {})}
     shown = frame.copy()
@@ -148,6 +153,8 @@ def swedish_table(frame, money=(), percent=(), number=(), decimals: int = 2, per
             shown[column] = shown[column].map(lambda v: _cell(v, 0) if pd.isna(v) else format_number(v, 0))
         elif column in percent:
             shown[column] = shown[column].map(lambda v: _cell(v, 0) if pd.isna(v) else format_percent(v, percent_decimals))
+        elif column in PLAIN_COLUMNS or column in plain:
+            shown[column] = shown[column].map(lambda v: "–" if pd.isna(v) else str(v))
         else:
             shown[column] = shown[column].map(lambda v: _cell(v, decimals))
     if shown.index.dtype.kind in "iuf":
