@@ -134,7 +134,7 @@ LIST_NAMES = {
     "kompetensforsorjning": "Kompetensförsörjning", "implementering": "Implementering av överenskommelser",
     "utvecklingsomraden": "Exempel på utvecklingsområden", "matomraden": "Mätområden",
 }
-_SEED_001 = "Tillsammans möter vi framtidens behov … 2021–2030 (kommunernas plan, seed 001)"
+_SEED_001 = "Tillsammans möter vi framtidens behov … 2021–2030 (kommunernas gemensamma plan)"
 
 
 def strategy_list(number: int, lista: str) -> list[str]:
