@@ -92,24 +92,13 @@ def page_query() -> str:
     Voilà passes it to the kernel as ``QUERY_STRING``. With Voilà's pre-heated kernels (``make
     dashboard`` uses one) the notebook runs before anyone asks for the page, so this waits for the
     visitor's request (:func:`voila.utils.get_query_string`); everything above it is ready by then.
-    In JupyterLab it returns at once. A pre-heated kernel first computes every municipality's
-    figures (:func:`prepare`), so that choosing one later is quick.
+    In JupyterLab it returns at once.
     """
     if os.environ.get("VOILA_PREHEAT", "False") != "False":
         from voila.utils import get_query_string
 
-        prepare()
         return get_query_string() or ""
     return os.environ.get("QUERY_STRING", "")
-
-
-def prepare() -> None:
-    """Compute and keep the figures of all 13 municipalities (what choosing one needs)."""
-    from .schemas import KOMMUNER
-
-    for kommun in KOMMUNER:
-        _facts(kommun)
-        summary_markdown(kommun)
 
 
 # --------------------------------------------------------------------------- what the page shows
