@@ -83,7 +83,8 @@ def kommun_from_query(query: str | None) -> tuple[str, str]:
         close = difflib.get_close_matches(wanted, data.load_municipalities()["kommun"], n=1, cutoff=0.6)
         hint = f" (menade du {close[0]}?)" if close else ""
         shown = wanted if len(wanted) <= 40 else wanted[:39] + "…"
-        return DEFAULT_KOMMUN, f"Kommunen ”{shown}” finns inte i Jönköpings län{hint}. Sidan visar {DEFAULT_KOMMUN}."
+        return DEFAULT_KOMMUN, (f"Kommunen ”{shown}” finns inte i Jönköpings län{hint}. "
+                                f"Sidan visar {DEFAULT_KOMMUN}.")
 
 
 def page_query() -> str:
@@ -173,7 +174,8 @@ def change_table(kommun: str) -> pd.DataFrame:
          f"{format_percent(change['share_2024_pct'], 3)})", k["varav_befolkningsandel"]),
         ("därav: avrundning per cell", rounding),
     ]
-    return pd.DataFrame({"Post": [r[0] for r in rows], "Belopp (kr)": [_signed(r[1], i >= 2) for i, r in enumerate(rows)]})
+    return pd.DataFrame({"Post": [r[0] for r in rows],
+                         "Belopp (kr)": [_signed(r[1], i >= 2) for i, r in enumerate(rows)]})
 
 
 def _signed(value: int, sign: bool) -> str:

@@ -228,6 +228,7 @@ class WhatIf:
         """The scenario table for readers: Swedish headings and number style."""
         shown = swedish_table(self.table, money=["befolkning", "belopp", "publicerat", "skillnad"],
                               number=["per_invanare"], decimals=2)
+        shown = shown.rename_axis("kommun").reset_index().rename_axis(columns=None)  # kommun: a column again
         return shown.rename(columns={"kommun": "Kommun", "befolkning": "Befolkning", "belopp": "Belopp (kr)",
                                      "per_invanare": "Per invånare (kr)", "publicerat": "Publicerat (kr)",
                                      "skillnad": "Skillnad (kr)"})

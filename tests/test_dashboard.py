@@ -49,7 +49,8 @@ def _amount(text: str) -> int:
 
 def test_key_figures_per_period_agree_with_the_published_tables():
     table = dashboard.key_figure_table("Habo").set_index("Period")
-    assert list(table.index) == ["2019–2022 (alla insatsområden)", "2023 (alla insatsområden)", "2024 (Nära vård)"]
+    assert list(table.index) == ["2019–2022 (alla insatsområden)", "2023 (alla insatsområden)",
+                                 "2024 (Nära vård)"]
     assert table.loc["2024 (Nära vård)", "Belopp (kr)"] == "927 826"
     assert table.loc["2024 (Nära vård)", "Per invånare (kr)"] == "69,94"
     assert table.loc["2024 (Nära vård)", "Rang i länet"] == "9 av 13"
@@ -106,6 +107,9 @@ def test_the_dashboard_starts_at_the_chosen_municipality(board):
     assert "Nyckeltal för Habo" in board.figures.value and "927 826" in board.figures.value
     assert board.figures.value.count("<caption>") == 2 and "Källa: " in board.figures.value
     assert board.note.value == ""
+    # the what-if table names its rows (the municipality column is the first one)
+    assert board.what_if.display_table().columns[0] == "Kommun"
+    assert '<th scope="col" style="text-align:left">Kommun</th>' in board.what_if.table_view.value
 
 
 def test_choosing_a_municipality_updates_every_part(board):
