@@ -104,6 +104,9 @@ def test_choosing_habo_shows_its_2024_amount(opened):
     _wait_for_text(page, "som omfattar Habo")
     text = _text(page)
     assert "927 826" in text and "9 av 13" in text and "Nyckeltal för Jönköping" not in text
+    what_if = page.locator("table", has=page.get_by_text("Nära vård 2024 i scenariot"))
+    assert what_if.locator("thead th").first.text_content() == "Kommun"
+    assert what_if.locator("tbody tr", has=page.get_by_role("cell", name="Habo", exact=True)).count() == 1
 
 
 def test_the_what_if_total_follows_the_pool(opened):
@@ -132,4 +135,5 @@ def test_the_address_chooses_aneby(voila, page):
 def test_an_unknown_municipality_in_the_address_is_explained(voila, page):
     page.goto(f"{voila}/?kommun=Habbo")
     page.get_by_role("heading", name="Nyckeltal för Jönköping").wait_for(timeout=90_000)
-    _wait_for_text(page, "Kommunen ”Habbo” finns inte i Jönköpings län (menade du Habo?). Sidan visar Jönköping.")
+    _wait_for_text(page, "Kommunen ”Habbo” finns inte i Jönköpings län (menade du Habo?). "
+                         "Sidan visar Jönköping.")
