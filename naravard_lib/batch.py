@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import errno
 import io
+import logging
 import os
 import re
 import shutil
@@ -104,12 +105,28 @@ def execute_report(params: ReportParameters, template: Path, scratch: Path, kern
 
 
 def run_report(params: ReportParameters, staging: str | Path, template: str | Path | None = None,
-               kernel_name: str = paths.KERNEL_NAME, timeout: int = 600, pdf: bool = False) -> ReportResult:
+               kernel_name: str = paths.KERNEL_NAME, timeout: int = 600, pdf: bool = False,
+               log: str | Path | None = None) -> ReportResult:
     """Execute one report and write its finished files into ``staging/<slug>/`` (not the output folder).
 
-    Never raises for a failing notebook: the error comes back in the result. :func:`publish` moves
-    the staged files into the output folder.
+    Never raises for a failing notebook: the error comes back in the result. :meth:`OutputFolder.publish`
+    moves the staged files into the output folder. With ``log``, this process's stderr (and so the
+    kernel's log chatter) goes to that file while the report runs.
     """
+    if log is None:
+        return _run_report(params, staging, template, kernel_name, timeout, pdf)
+    saved = os.dup(2)
+    target = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        os.dup2(target, 2)
+        return _run_report(params, staging, template, kernel_name, timeout, pdf)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(target)
+
+
+def _run_report(params, staging, template, kernel_name, timeout, pdf) -> ReportResult:
     import nbformat
 
     template = Path(template or paths.REPORT_TEMPLATE).resolve()
@@ -132,7 +149,8 @@ def run_report(params: ReportParameters, staging: str | Path, template: str | Pa
         import traceback
 
         shutil.rmtree(folder, ignore_errors=True)
-        traceback.print_exc()  # the whole story goes to the worker's log (the summary gets one line)
+        # The whole story goes to file descriptor 2, the worker's log (the summary gets one line).
+        os.write(2, traceback.format_exc().encode("utf-8", "replace"))
         return ReportResult(params.kommun, params.slug, False, error=_one_line(exc))
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
@@ -442,6 +460,8 @@ def _run_local(jobs, folder: OutputFolder, workers: int, template: Path, pdf: bo
                 process.start()
                 send.close()
                 running[process.sentinel] = (process, receive, params)
+            # A result is a few hundred bytes, far below a pipe's buffer: the worker never blocks on
+            # sending it, so waiting for the process to end is enough.
             for sentinel in wait(list(running), timeout=_POLL):
                 process, receive, params = running.pop(sentinel)
                 result = None
@@ -486,7 +506,8 @@ def _dask_client(workers: int, scheduler: str | None, staging: Path):
     if scheduler is None:
         with dask.config.set({"temporary-directory": str(staging)}):
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                   dashboard_address=None, local_directory=str(staging))
+                                   dashboard_address=None, local_directory=str(staging),
+                                   silence_logs=logging.ERROR)  # no shutdown chatter between our lines
         return Client(cluster), cluster
     try:
         return Client(scheduler, timeout="5s"), None
@@ -503,13 +524,14 @@ def check_scheduler(scheduler: str) -> None:
 
 
 def _run_dask(jobs, folder: OutputFolder, workers: int, template: Path, pdf: bool, scheduler: str | None,
-              stop: _Stop):
+              verbose: bool, stop: _Stop):
     from dask.distributed import wait as dask_wait
 
     client, cluster = _dask_client(workers, scheduler, folder.staging)
     futures = {}
     try:
         futures = {client.submit(run_report, p, str(folder.staging), str(template), pdf=pdf, pure=False,
+                                 log=None if verbose else str(folder.staging / f"{p.slug}.log"),
                                  key=f"report-{p.slug}-{os.getpid()}"): p for p in jobs}
         waiting = set(futures)
         while waiting:
@@ -560,8 +582,8 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
         Forked local processes, or a dask.distributed cluster (a LocalCluster on this machine unless
         ``scheduler`` gives the address of a running one).
     verbose : bool
-        Let local workers' kernels write their logs to the terminal (otherwise a failed report's log
-        is kept in ``<out>/.naravard/logs/<slug>.log``).
+        Let workers' kernels write their logs to the terminal (otherwise a failed report's log is
+        kept in ``<out>/.naravard/logs/<slug>.log``).
     pdf : bool
         Also write ``<slug>.pdf`` (see :func:`naravard_lib.pages.write_pdf`). The caller checks
         :func:`naravard_lib.pages.pdf_unavailable_reason` first.
@@ -585,6 +607,8 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
     if executor not in ("local", "dask"):
         raise ValueError(f"executor must be 'local' or 'dask', got {executor!r}")
     template = Path(template or paths.REPORT_TEMPLATE).resolve()
+    if not template.is_file():
+        raise SetupError(f"report template {template} not found; restore notebooks/kommunrapport.ipynb (git)")
     workers = max(1, min(workers, len(jobs)))
     if executor == "dask" and scheduler:
         check_scheduler(scheduler)  # fails in seconds, before the folder is touched
@@ -598,7 +622,7 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
         tqdm.monitor_interval = 0  # no monitor thread: workers are forked
         try:
             with tqdm(total=len(jobs), desc="Rapporter", unit="rapport", disable=not show_progress) as progress:
-                runs = (_run_dask(jobs, folder, workers, template, pdf, scheduler, stop) if executor == "dask"
+                runs = (_run_dask(jobs, folder, workers, template, pdf, scheduler, verbose, stop) if executor == "dask"
                         else _run_local(jobs, folder, workers, template, pdf, verbose, stop))
                 try:
                     for result in runs:

@@ -123,8 +123,6 @@ def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template
         typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
     if problems:
         raise problems[-1]
-    if template is not None and not Path(template).is_file():
-        raise SetupError(f"--template {template}: file not found")
     selected = select(kommun)
     workers = min(jobs, len(selected))
     cores = os.cpu_count() or 1

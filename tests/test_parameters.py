@@ -83,3 +83,46 @@ def test_cli_rejects_a_bad_executor(tmp_path):
 def test_cli_validate_passes_on_the_shipped_files():
     result = CliRunner().invoke(app, ["validate"])
     assert result.exit_code == 0, result.output
+
+
+def test_cli_caps_jobs_at_the_number_of_reports_and_warns_above_the_cores(tmp_path, monkeypatch):
+    from naravard_lib import batch
+
+    seen = {}
+
+    def fake_build(jobs, out, workers, **_):
+        seen["workers"] = workers
+        return [batch.ReportResult(p.kommun, p.slug, True) for p in jobs]
+
+    monkeypatch.setattr(batch, "build", fake_build)
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    result = CliRunner().invoke(app, ["build", "-k", "aneby", "-k", "habo", "-j", "1000", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert seen["workers"] == 2
+    assert "warning: --jobs 2 is more than the 1 CPU cores here" in result.output
+
+
+def test_cli_unexpected_errors_are_one_line_unless_verbose(tmp_path, monkeypatch):
+    from naravard_lib import cli
+
+    def broken():
+        raise RuntimeError("something\nbroke")
+
+    monkeypatch.setattr(cli, "_check_inputs", broken)
+    result = CliRunner().invoke(app, ["build", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert result.output.strip() == ("error: unexpected RuntimeError: something broke "
+                                     "(run with --verbose for the traceback)")
+    verbose = CliRunner().invoke(app, ["build", "--verbose", "--out", str(tmp_path / "o")])
+    assert isinstance(verbose.exception, RuntimeError)
+    assert not (tmp_path / "o").exists()
+
+
+def test_validate_reports_every_problem_in_one_line_each(monkeypatch):
+    from naravard_lib import cli
+    from naravard_lib.errors import DataError
+
+    monkeypatch.setattr(cli, "_check_inputs", lambda: [DataError("data/a.csv", "bad", row=2), ParameterError("p: bad")])
+    result = CliRunner().invoke(app, ["validate"])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == ["error: data/a.csv, line 2: bad", "error: p: bad"]
