@@ -30,7 +30,7 @@ from harness import CHROMIUM_ARGS, chromium_path, free_port, start_server, stop_
 
 FILLED = "Kernel pool of oversikt.ipynb is filled"
 ORDER = ["Aneby", "Vetlanda", "Habo", "Gislaved", "Tranås", "Jönköping", "Eksjö", "Gnosjö"]
-_SHOWN = "want => document.body.innerText.includes(want)"
+_SHOWN = "want => document.body !== null && document.body.innerText.includes(want)"
 _FOLLOWED = """([kommun, oldChart]) => {
     const text = document.body.innerText, chart = document.querySelector('figure');
     return text.includes('Nyckeltal för ' + kommun) && text.includes('som omfattar ' + kommun)

@@ -60,7 +60,8 @@ def _text(page) -> str:
 
 
 def _wait_for_text(page, text: str, timeout: float = 15_000) -> None:
-    page.wait_for_function("want => document.body.innerText.includes(want)", arg=text, timeout=timeout)
+    page.wait_for_function("want => document.body !== null && document.body.innerText.includes(want)", arg=text,
+                           timeout=timeout)
 
 
 def test_the_page_is_swedish_offline_and_shows_no_code(opened):
