@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import socket
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -253,8 +254,23 @@ def environment(base: dict | None = None) -> dict:
     return env
 
 
+def port_problem(ip: str, port: int) -> str:
+    """Why Voilà could not listen on ``ip:port`` (in use, or not an address of this machine), or ``""``."""
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((ip, port))
+        except OSError as error:
+            return error.strerror or str(error)
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``make dashboard``: serve the dashboard with Voilà and print its address."""
+    """``make dashboard``: serve the dashboard with Voilà and print its address.
+
+    A port in use or an address that is not this machine's is one line on stderr and exit code 2.
+    """
     parser = argparse.ArgumentParser(
         prog="python -m naravard_lib.dashboard",
         description="Serve the workbook's dashboard (notebooks/oversikt.ipynb) with Voilà.")
@@ -266,6 +282,11 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if not 0 < options.port < 65536:
         parser.error(f"--port: {options.port} is not a port number (1-65535)")
+    problem = port_problem(options.ip, options.port)
+    if problem:
+        print(f"dashboard: cannot listen on {options.ip} port {options.port}: {problem}; is a dashboard already "
+              f"running? Choose another port, e.g. make dashboard PORT={options.port + 1}", file=sys.stderr)
+        return 2
     host = f"[{options.ip}]" if ":" in options.ip else options.ip
     shown = "127.0.0.1" if options.ip in ("0.0.0.0", "::") else host
     print(f"Dashboard: http://{shown}:{options.port}/  (a municipality: http://{shown}:{options.port}/?kommun=Habo)")

@@ -178,6 +178,22 @@ def test_main_prints_the_address_and_warns_when_serving_the_network(monkeypatch,
     assert "anyone who can reach this machine on port 9001" in out and "--Voila.ip=0.0.0.0" in started[1][0]
 
 
+def test_main_refuses_a_port_in_use_in_one_line(monkeypatch, capsys):
+    import socket
+
+    monkeypatch.setattr(dashboard.os, "execve", lambda *args: pytest.fail("Voilà must not start"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert dashboard.main(["--port", str(port)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert f"cannot listen on 127.0.0.1 port {port}" in captured.err and f"PORT={port + 1}" in captured.err
+    assert dashboard.main(["--ip", "192.0.2.1", "--port", "9000"]) == 2  # not an address of this machine
+    assert "cannot listen on 192.0.2.1" in capsys.readouterr().err
+
+
 def test_main_rejects_a_bad_port_in_one_line(capsys):
     with pytest.raises(SystemExit) as stopped:
         dashboard.main(["--port", "70000"])
