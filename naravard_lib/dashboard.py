@@ -231,7 +231,7 @@ def voila_command(ip: str = "127.0.0.1", port: int = DEFAULT_PORT, notebook: Pat
     """The Voilà command line that serves the dashboard (from this Python's environment).
 
     Code is stripped from the page, tracebacks are not shown, the page is Swedish and uses the
-    project's template (Voilà's ``lab`` template without its CDN font links), so the page requests
+    project's template (Voilà's ``lab`` template without its CDN links), so the page requests
     nothing from outside the server. ``pool_size`` kernels are started and run the notebook before
     anyone asks (Voilà's pre-heated kernels), so a visitor sees the page at once; more visitors at
     the same time get a kernel started for them. Run it with :func:`environment`.
@@ -239,7 +239,8 @@ def voila_command(ip: str = "127.0.0.1", port: int = DEFAULT_PORT, notebook: Pat
     voila = Path(sys.executable).with_name("voila")
     argv = [str(voila), str(notebook), f"--Voila.ip={ip}", f"--port={port}", "--Voila.port_retries=0",
             f"--template={TEMPLATE}", "--strip_sources=True", "--show_tracebacks=False",
-            "--VoilaExporter.language_code=sv", "--theme=light", "--preheat_kernel=True", f"--pool_size={pool_size}",
+            "--VoilaExporter.language_code=sv", "--theme=light",
+            "--preheat_kernel=True", f"--pool_size={pool_size}",
             # a kernel whose page was closed stops after 5 idle minutes; open pages keep theirs
             "--MappingKernelManager.cull_interval=60", "--MappingKernelManager.cull_idle_timeout=300"]
     if not open_browser:
@@ -255,14 +256,19 @@ def environment(base: dict | None = None) -> dict:
 
 
 def port_problem(ip: str, port: int) -> str:
-    """Why Voilà could not listen on ``ip:port`` (in use, or not an address of this machine), or ``""``."""
+    """Why Voilà could not listen on ``ip:port``, with what to do, or ``""`` when it can."""
+    import errno
+
     family = socket.AF_INET6 if ":" in ip else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((ip, port))
         except OSError as error:
-            return error.strerror or str(error)
+            reason = error.strerror or str(error)
+            if error.errno in (errno.EADDRINUSE, errno.EACCES):
+                return f"{reason}; is a dashboard already running? Choose another port, e.g. PORT={port + 1}"
+            return f"{reason}; use 127.0.0.1 (this machine), 0.0.0.0 (every network) or one of this machine's addresses"
     return ""
 
 
@@ -284,8 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--port: {options.port} is not a port number (1-65535)")
     problem = port_problem(options.ip, options.port)
     if problem:
-        print(f"dashboard: cannot listen on {options.ip} port {options.port}: {problem}; is a dashboard already "
-              f"running? Choose another port, e.g. make dashboard PORT={options.port + 1}", file=sys.stderr)
+        print(f"dashboard: cannot listen on {options.ip} port {options.port}: {problem}", file=sys.stderr)
         return 2
     host = f"[{options.ip}]" if ":" in options.ip else options.ip
     shown = "127.0.0.1" if options.ip in ("0.0.0.0", "::") else host
