@@ -104,6 +104,7 @@ dashboard: $(STAMP)
 benchmark: $(STAMP) browser
 	$(PY) benchmarks/batch.py
 	$(PY) benchmarks/lab_widgets.py
+	$(PY) benchmarks/dashboard.py
 
 clean:
 	rm -rf $(VENV) $(REPORTS) build
