@@ -26,7 +26,8 @@ $(STAMP): pyproject.toml requirements.lock naravard_lib/jupyterlab-overrides.jso
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps -e .
+	@# -qq: setuptools prints an advisory about editable installs of a flat layout on every install
+	$(PY) -m pip install -qq --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (naravard)" >/dev/null
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp naravard_lib/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
