@@ -26,6 +26,7 @@ from . import data, paths
 from .errors import ParameterError
 from .formatting import format_number, format_percent
 from .report import allocation_overview, key_figures, summary_text
+from .schemas import SEED_TITLES
 
 #: The page's title (``<title>`` and its one ``<h1>``).
 TITLE = "Nära vård i Jönköpings län – översikt"
@@ -37,10 +38,9 @@ TEMPLATE_ROOT = Path(__file__).resolve().parent / "jupyter"
 TEMPLATE = "naravard-oversikt"
 DEFAULT_PORT = 8866
 
-_SEED_000 = "Kommunal utveckling Jönköpings län, Tillsammansarbetet och gemensamt arbete för en Nära vård"
-_SEED_001 = ("Tillsammans möter vi framtidens behov inom området främjande, hälsa, stöd, omsorg och vård "
-             "2021-2030")
-_SEED_004 = "Delrapport om förflyttningen 2019–2023 i Region Jönköpings län och dess 13 kommuner"
+_SEED_000 = SEED_TITLES["000_b4d30c94750151c6.txt"]
+_SEED_001 = SEED_TITLES["001_810176a096e53aad.txt"]
+_SEED_004 = SEED_TITLES["004_22804defa31be928.txt"]
 #: Which population each period's per-inhabitant figure and population share use.
 POPULATION_PERIOD = {"2019-2022": "2023", "2023": "2023", "2024": "2024"}
 

@@ -13,17 +13,16 @@ import pandas as pd
 from . import allocation as al
 from . import data
 from .formatting import format_mnkr, format_number, format_percent, format_sek
-from .schemas import KOMMUNER
+from .schemas import KOMMUNER, SEED_TITLES
 
 #: The population table the 2019-2022 figures are divided by (that period has none of its own):
 #: the 2023 table's, 1 Nov 2022, the nearest known. The report's map and table both use it.
 MAP_POPULATION_PERIOD = "2023"
 
 #: Source lines printed under the report's figures and tables (seed document and section).
-SOURCE_ALLOCATIONS = ("Källa: Kommunal utveckling Jönköpings län, Tillsammansarbetet och gemensamt arbete för "
-                      "en Nära vård (fördelningstabellerna 2019–2022, 2023 och 2024).")
-SOURCE_INITIATIVES = ("Källa: Delrapport om förflyttningen 2019–2023 i Region Jönköpings län och dess 13 "
-                      "kommuner; nivåerna är arbetsbokens kodning.")
+SOURCE_ALLOCATIONS = (f"Källa: {SEED_TITLES['000_b4d30c94750151c6.txt']} "
+                      "(fördelningstabellerna 2019–2022, 2023 och 2024).")
+SOURCE_INITIATIVES = f"Källa: {SEED_TITLES['004_22804defa31be928.txt']}; nivåerna är arbetsbokens kodning."
 
 
 def _check(kommun: str) -> str:

@@ -29,6 +29,16 @@ SEED_FILES = (
     "000_b4d30c94750151c6.txt", "001_810176a096e53aad.txt", "002_afb530c70a69af00.txt",
     "003_d60446f7c2fbcbb5.txt", "004_22804defa31be928.txt",
 )
+#: How a reader is told each seed document is called (for "Källa: …" lines in notebooks, reports and the dashboard).
+SEED_TITLES: dict[str, str] = {
+    "000_b4d30c94750151c6.txt": "Kommunal utveckling Jönköpings län, Tillsammansarbetet och gemensamt arbete för en "
+                                "Nära vård",
+    "001_810176a096e53aad.txt": "Tillsammans möter vi framtidens behov inom området främjande, hälsa, stöd, omsorg och "
+                                "vård 2021–2030 (kommunernas gemensamma plan)",
+    "002_afb530c70a69af00.txt": "Strängnäs kommun, kommunstyrelsens beslut om länsgemensam målbild för Nära vård i Sörmland (KS § 176, 2022)",
+    "003_d60446f7c2fbcbb5.txt": "Socialstyrelsen, Slutredovisning av kommunernas arbete inom ramen för god och nära vård 2022 (formulär)",
+    "004_22804defa31be928.txt": "Delrapport om förflyttningen 2019–2023 i Region Jönköpings län och dess 13 kommuner",
+}
 #: The 25 question items of Socialstyrelsen's follow-up form (seed 003), in the form's order.
 FORM_ITEMS = tuple("1 2 3 4 5a 5b 6 7 8a 8b 9a 9b 10a 10b 11a 11b 12a 12b 13a 13b 14 15a 15b 16a 16b".split())
 FORM_SECTIONS = ("malbild", "personcentrerat", "delaktighet", "samverkan", "halsoframjande", "resurser",

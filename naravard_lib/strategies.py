@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import data
+from .schemas import SEED_TITLES
 
 
 def split_list(text: str) -> list[str]:
@@ -134,7 +135,7 @@ LIST_NAMES = {
     "kompetensforsorjning": "Kompetensförsörjning", "implementering": "Implementering av överenskommelser",
     "utvecklingsomraden": "Exempel på utvecklingsområden", "matomraden": "Mätområden",
 }
-_SEED_001 = "Tillsammans möter vi framtidens behov … 2021–2030 (kommunernas gemensamma plan)"
+_SEED_001 = SEED_TITLES["001_810176a096e53aad.txt"]
 
 
 def strategy_list(number: int, lista: str) -> list[str]:
