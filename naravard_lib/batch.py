@@ -63,6 +63,7 @@ class ReportResult:
     error: str = ""
     figures: dict = field(default_factory=dict)
     staged: dict = field(default_factory=dict)  # kind ("ipynb", "html", "pdf") -> path in the staging folder
+    copy: int = 0  # benchmarks only: which repetition of the municipalities (see build's ``repeat``)
 
 
 # ------------------------------------------------------------------ execute (swappable engine)
@@ -88,17 +89,20 @@ def _key_figures(notebook) -> dict:
 
 
 def execute_report(params: ReportParameters, template: Path, scratch: Path, kernel_name: str = paths.KERNEL_NAME,
-                   timeout: int = 600):
-    """Execute the template for one municipality in a fresh kernel; return the executed notebook.
+                   timeout: int = 600, kernel: WarmKernel | None = None):
+    """Execute the template for one municipality with papermill; return the executed notebook.
 
-    ``scratch`` is a private folder for papermill's working copy. Raises on any failure.
+    ``scratch`` is a private folder for papermill's working copy. Without ``kernel`` papermill starts
+    a fresh kernel and stops it afterwards; with a :class:`WarmKernel` its running kernel manager is
+    handed to nbclient (``km=``), which then neither starts nor stops it. Raises on any failure.
     """
     import papermill
 
+    warm = {} if kernel is None else {"km": kernel.manager()}
     executed = papermill.execute_notebook(
         str(template), str(scratch / f"{params.slug}.running.ipynb"), parameters=params.notebook_parameters(),
         kernel_name=kernel_name, cwd=str(template.parent), progress_bar=False, log_output=False,
-        execution_timeout=timeout, request_save_on_cell_execute=False, autosave_cell_every=0)
+        execution_timeout=timeout, request_save_on_cell_execute=False, autosave_cell_every=0, **warm)
     _strip_volatile(executed)
     executed.metadata.papermill["output_path"] = f"{params.slug}.ipynb"  # not the working copy's name
     return executed
@@ -106,35 +110,58 @@ def execute_report(params: ReportParameters, template: Path, scratch: Path, kern
 
 def run_report(params: ReportParameters, staging: str | Path, template: str | Path | None = None,
                kernel_name: str = paths.KERNEL_NAME, timeout: int = 600, pdf: bool = False,
-               log: str | Path | None = None) -> ReportResult:
+               log: str | Path | None = None, kernel: WarmKernel | None = None,
+               warm: str | Path | None = None) -> ReportResult:
     """Execute one report and write its finished files into ``staging/<slug>/`` (not the output folder).
 
     Never raises for a failing notebook: the error comes back in the result. :meth:`OutputFolder.publish`
     moves the staged files into the output folder. With ``log``, this process's stderr (and so the
     kernel's log chatter) goes to that file while the report runs.
+
+    The report runs in ``kernel`` (a :class:`WarmKernel`, reset afterwards and replaced after a
+    failure); with ``warm`` (a folder for its log) in the warm kernel this thread keeps between calls
+    (a dask worker); with neither, in a fresh kernel of its own.
     """
+    template = Path(template or paths.REPORT_TEMPLATE).resolve()
+    if kernel is None and warm is not None:
+        kernel = _kernel_for_this_thread(template, Path(warm), quiet=log is not None)
     if log is None:
-        return _run_report(params, staging, template, kernel_name, timeout, pdf)
+        return _run_report(params, staging, template, kernel_name, timeout, pdf, kernel)
     saved = os.dup(2)
     target = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     try:
         os.dup2(target, 2)
-        return _run_report(params, staging, template, kernel_name, timeout, pdf)
+        return _run_report(params, staging, template, kernel_name, timeout, pdf, kernel)
     finally:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(target)
 
 
-def _run_report(params, staging, template, kernel_name, timeout, pdf) -> ReportResult:
+def _run_report(params, staging, template, kernel_name, timeout, pdf, kernel=None) -> ReportResult:
+    mark = kernel.log_size() if kernel is not None else 0
+    try:
+        return _stage_report(params, staging, template, kernel_name, timeout, pdf, kernel)
+    finally:
+        if kernel is not None:
+            kernel.copy_log(mark)  # the kernel's own messages during this report go to the report's log
+
+
+def _stage_report(params, staging, template, kernel_name, timeout, pdf, kernel) -> ReportResult:
     import nbformat
 
-    template = Path(template or paths.REPORT_TEMPLATE).resolve()
     folder = Path(staging) / params.slug
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     try:
-        executed = execute_report(params, template, folder, kernel_name, timeout)
+        try:
+            executed = execute_report(params, template, folder, kernel_name, timeout, kernel)
+        except BaseException:
+            if kernel is not None:
+                kernel.shutdown()  # dead, hung or dirty: the next report gets a new kernel
+            raise
+        if kernel is not None:
+            kernel.reset()  # runs in the kernel while this process writes the files
         figures = _key_figures(executed)
         html_text = pages.report_html(executed)
         staged = {"ipynb": folder / f"{params.slug}.ipynb", "html": folder / f"{params.slug}.html"}
@@ -161,6 +188,333 @@ def _one_line(exc: BaseException) -> str:
     name = getattr(exc, "ename", None) or type(exc).__name__
     value = getattr(exc, "evalue", None) or str(exc)
     return " ".join(f"{name}: {value}".split())[:500]
+
+
+# ------------------------------------------------------------------ warm kernels
+
+# Runs inside a warm kernel, as the module ``_naravard_warm`` (not in the user namespace, so a reset
+# keeps it). ``snapshot()`` records the state after warm-up; ``reset()`` brings the kernel back to it.
+_KERNEL_STATE_CODE = r'''
+import copy as _copy, os, sys, warnings
+
+_state = {}
+
+
+def _shell():
+    from IPython import get_ipython
+    return get_ipython()
+
+
+def snapshot():
+    shell = _shell()
+    _state.update(cwd=os.getcwd(), path=list(sys.path), environ=dict(os.environ), filters=list(warnings.filters),
+                  hooks={name: list(callbacks) for name, callbacks in shell.events.callbacks.items()},
+                  printers={mime: (dict(f.type_printers), dict(f.deferred_printers))
+                            for mime, f in shell.display_formatter.formatters.items()})
+    if "matplotlib.pyplot" in sys.modules:
+        # Load the backend now, as the first figure would: the inline backend turns on interactive mode.
+        sys.modules["matplotlib.pyplot"].switch_backend(sys.modules["matplotlib"].get_backend())
+    if "matplotlib" in sys.modules:
+        _state["rc"] = _copy.deepcopy(dict(sys.modules["matplotlib"].rcParams))
+    inline = sys.modules.get("matplotlib_inline.config")
+    if inline is None and "matplotlib" in sys.modules:
+        try:  # matplotlib loads its backend at the first figure; its settings are needed now
+            import matplotlib_inline.config as inline
+        except ImportError:
+            pass
+    if inline is not None:
+        backend = inline.InlineBackend.instance()
+        _state["inline"] = {name: _copy.deepcopy(getattr(backend, name)) for name in backend.trait_names(config=True)}
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        _state["numpy"] = (numpy.get_printoptions(), numpy.geterr())
+    if "pandas" in sys.modules:
+        from pandas._config import config as options
+        _state["pandas"] = {key: _copy.deepcopy(options.get_option(key)) for key in options._registered_options
+                            if key not in options._deprecated_options}
+
+
+def reset():
+    """Back to the state of ``snapshot()``: names, figures, settings, working folder, counters."""
+    shell = _shell()
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    inline = sys.modules.get("matplotlib_inline.backend_inline")
+    if inline is not None:
+        inline.show._to_draw = []
+        inline.show._draw_called = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if "rc" in _state:
+            rc = sys.modules["matplotlib"].rcParams
+            rc.clear()
+            rc.update(_copy.deepcopy(_state["rc"]))
+        if "inline" in _state:
+            backend = sys.modules["matplotlib_inline.config"].InlineBackend.instance()
+            for name, value in _state["inline"].items():
+                if getattr(backend, name) != value:
+                    setattr(backend, name, _copy.deepcopy(value))
+        if "numpy" in _state:
+            sys.modules["numpy"].set_printoptions(**_state["numpy"][0])
+            sys.modules["numpy"].seterr(**_state["numpy"][1])
+        if "pandas" in _state:
+            from pandas._config import config as options
+            for key, value in _state["pandas"].items():
+                if options.get_option(key) != value:
+                    options.set_option(key, _copy.deepcopy(value))
+    # User namespace, In/Out, _, the display hook's cache; a new history session with counter 1, as a
+    # fresh kernel has (the same session would log "Session/line number was not unique in database").
+    shell.reset(new_session=True)
+    for name, callbacks in _state["hooks"].items():
+        shell.events.callbacks[name][:] = callbacks
+    for mime, formatter in shell.display_formatter.formatters.items():
+        types, deferred = _state["printers"].get(mime, ({}, {}))
+        formatter.type_printers.clear()
+        formatter.type_printers.update(types)
+        formatter.deferred_printers.clear()
+        formatter.deferred_printers.update(deferred)
+    os.chdir(_state["cwd"])
+    sys.path[:] = _state["path"]
+    os.environ.clear()
+    os.environ.update(_state["environ"])
+    warnings.filters[:] = _state["filters"]
+    warnings.onceregistry.clear()
+    # A warning shown once per place in one report is shown again in the next, as in a fresh kernel.
+    getattr(warnings, "_filters_mutated", getattr(warnings, "_filters_mutated_lock_held", lambda: None))()
+    shown = getattr(sys.modules.get("traitlets.utils.warnings"), "_deprecations_shown", None)
+    if shown is not None:  # traitlets logs each deprecation once per process
+        shown.clear()
+'''
+
+_INSTALL_STATE_MODULE = ("import sys as _s, types as _t\n_m = _t.ModuleType('_naravard_warm')\n"
+                         "exec({code!r}, _m.__dict__)\n_s.modules['_naravard_warm'] = _m\ndel _s, _t, _m\n")
+
+
+def template_imports(template: str | Path) -> str:
+    """The top-level ``import`` statements of a template's code cells, as one block of code.
+
+    A warm kernel runs them once when it starts, so reports do not pay for them. Cells that are not
+    plain Python (magics) are skipped.
+    """
+    import ast
+
+    import nbformat
+
+    lines = []
+    for cell in nbformat.read(str(template), as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        lines += [ast.unparse(node) for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+    return "\n".join(dict.fromkeys(lines))
+
+
+class KernelSetupError(RuntimeError):
+    """A warm kernel could not be started, warmed up or reset."""
+
+
+class WarmKernel:
+    """One Jupyter kernel kept between reports: started once, the template's imports loaded.
+
+    :func:`run_report` executes each report in it with papermill (``km=`` hands our kernel manager
+    to nbclient, which then neither starts nor stops the kernel) and calls :meth:`reset` afterwards:
+    the user namespace, ``In``/``Out`` and the execution counter, every open figure (also those the
+    inline backend still means to draw), matplotlib's rcParams and inline-backend settings, pandas
+    options, numpy print and error settings, IPython's event hooks and display formatters, the working
+    folder, ``sys.path``, ``os.environ``, warning filters and registries go
+    back to their state after warm-up. Modules stay imported (that is the point) and so do the
+    library's read-only data caches. After a failed report, or when a reset fails, the kernel is
+    replaced before the next report. ``tests/test_warm.py`` checks that warm and isolated builds
+    give the same bytes.
+
+    One kernel client is kept open for the kernel's life (nbclient would otherwise open a new one
+    per report and wait 0.2 s flushing its IOPub channel), and the reset is sent without waiting:
+    it runs in the kernel while this process writes the HTML, and :meth:`manager` checks its reply
+    before the next report starts.
+
+    Parameters
+    ----------
+    template : path
+        The report template; its imports are run at start and its folder is the kernel's cwd.
+    log : path, optional
+        File for the kernel's own stdout and stderr (appended to); ``None`` inherits this process's.
+    """
+
+    def __init__(self, template: str | Path, kernel_name: str = paths.KERNEL_NAME, log: str | Path | None = None,
+                 startup_timeout: int = 60):
+        self.template = Path(template).resolve()
+        self.kernel_name = kernel_name
+        self.log = Path(log) if log else None
+        self.startup_timeout = startup_timeout
+        self.km = None
+        self.reports = 0  # reports run in the current kernel
+
+    # -- life cycle
+    def start(self) -> None:
+        """Start the kernel, run the template's imports, record the state that resets return to."""
+        # nbclient needs an asynchronous manager and client: with blocking ones it waits for output
+        # forever when the kernel dies. Our own calls run on the loop nbclient uses in this thread.
+        from jupyter_client import AsyncKernelManager
+
+        class _Manager(AsyncKernelManager):  # one client for the kernel's life, handed to nbclient every time
+            shared = stop_shared = None
+
+            def client(self, **kwargs):
+                if self.shared is None:
+                    kc = super().client(**kwargs)
+                    kc.start_channels()
+                    self.shared, self.stop_shared = kc, kc.stop_channels
+                    # nbclient starts and waits for the client it gets; this one is started and ready.
+                    kc.start_channels = kc.stop_channels = kc.wait_for_ready = lambda *args, **kwargs: None
+                return self.shared
+
+        km = _Manager(kernel_name=self.kernel_name)
+        output = {}
+        if self.log is not None:
+            output["stdout"] = output["stderr"] = os.open(self.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            _wait(km.start_kernel(cwd=str(self.template.parent), **output))
+        finally:
+            if output:
+                os.close(output["stdout"])
+        self.km, self.reports, self.pending = km, 0, None
+        try:
+            ready = km.client()
+            _wait(type(ready).wait_for_ready(ready, timeout=self.startup_timeout))
+            self._run(_INSTALL_STATE_MODULE.format(code=_KERNEL_STATE_CODE) + template_imports(self.template)
+                      + "\n__import__('_naravard_warm').snapshot()", "warm-up")
+        except BaseException:
+            self.shutdown()
+            raise
+
+    @property
+    def pid(self) -> int | None:
+        provisioner = getattr(self.km, "provisioner", None)
+        return getattr(provisioner, "pid", None)
+
+    def alive(self) -> bool:
+        return self.km is not None and _wait(self.km.is_alive())
+
+    def manager(self):
+        """The running kernel's manager for one report (started, reset or replaced when needed)."""
+        if self.km is not None and self.pending is not None:
+            try:
+                self._reply(self.pending, "reset")
+            except KernelSetupError as exc:
+                os.write(2, f"{exc}; starting a new kernel\n".encode())
+                self.shutdown()
+        if not self.alive():
+            self.shutdown()
+            self.start()
+        return self.km
+
+    def reset(self, wait: bool = False) -> None:
+        """Return the kernel to its state after warm-up (sent now; checked by the next :meth:`manager`)."""
+        self.pending = self._send("__import__('_naravard_warm').reset()")
+        self.reports += 1
+        if wait:
+            self.manager()
+
+    def shutdown(self) -> None:
+        """Stop the kernel now (also a dead or hung one) and close every client channel."""
+        if self.km is None:
+            return
+        km, self.km, self.pending = self.km, None, None
+        if km.stop_shared is not None:
+            km.stop_shared()
+        try:
+            _wait(km.shutdown_kernel(now=True))
+        except Exception:  # noqa: BLE001 - already dead: nothing to stop
+            pass
+        _wait(km.cleanup_resources())
+
+    # -- helpers
+    def _send(self, code: str) -> str:
+        return self.km.client().execute(code, silent=True, store_history=False)
+
+    def _reply(self, msg_id: str, what: str) -> None:
+        """Wait for the reply to ``msg_id``; replies to other requests (nbclient's) are skipped."""
+        import queue
+
+        kc, self.pending = self.km.client(), None
+        deadline = time.monotonic() + self.startup_timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not self.alive():
+                raise KernelSetupError(f"the warm kernel's {what} got no answer")
+            try:
+                reply = _wait(kc.get_shell_msg(timeout=min(remaining, 1)))
+            except queue.Empty:
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        content = reply["content"]
+        if content["status"] != "ok":
+            raise KernelSetupError(f"the warm kernel's {what} failed: {content.get('ename')}: {content.get('evalue')}")
+
+    def _run(self, code: str, what: str) -> None:
+        try:
+            self._reply(self._send(code), what)
+        except KernelSetupError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one line for the report that needed this kernel
+            raise KernelSetupError(f"the warm kernel's {what} failed: {_one_line(exc)}") from None
+
+    def log_size(self) -> int:
+        return self.log.stat().st_size if self.log is not None and self.log.exists() else 0
+
+    def copy_log(self, since: int) -> None:
+        """Write what the kernel logged since offset ``since`` to this process's stderr (the report's log)."""
+        if self.log is None or not self.log.exists():
+            return
+        with open(self.log, "rb") as handle:
+            handle.seek(since)
+            chunk = handle.read()
+        if chunk:
+            os.write(2, chunk)
+
+
+def _wait(value):
+    """The result of ``value``, awaited on this thread's event loop (the one nbclient uses) if need be."""
+    import inspect
+
+    from jupyter_core.utils import run_sync
+
+    if not inspect.isawaitable(value):
+        return value
+
+    async def result():
+        return await value
+
+    return run_sync(result)()
+
+
+_KERNELS: dict = {}  # warm kernels of this process (a dask worker): (thread, template, staging) -> WarmKernel
+
+
+def _kernel_for_this_thread(template: Path, staging: Path, quiet: bool) -> WarmKernel:
+    """The warm kernel of the calling dask worker thread, started on first use."""
+    import atexit
+    import threading
+
+    key = (threading.get_ident(), str(template), str(staging))
+    if key not in _KERNELS:
+        if not _KERNELS:
+            atexit.register(shutdown_kernels)
+        log = staging / f"kernel-{os.getpid()}-{threading.get_ident()}.log" if quiet else None
+        _KERNELS[key] = WarmKernel(template, log=log)
+    return _KERNELS[key]
+
+
+def shutdown_kernels() -> int:
+    """Stop every warm kernel of this process (run on each dask worker at the end of a build)."""
+    count = len(_KERNELS)
+    while _KERNELS:
+        _KERNELS.popitem()[1].shutdown()
+    return count
 
 
 # ------------------------------------------------------------------ the output folder
@@ -232,15 +586,18 @@ class OutputFolder:
     def lock_fd(self) -> int:
         return self._lock.fileno()
 
-    def publish(self, result: ReportResult) -> None:
+    def publish(self, result: ReportResult, into: Path | None = None) -> None:
         """Move a finished report's staged files into place; drop a PDF left from an older build."""
+        if into is not None:
+            into.mkdir(exist_ok=True)
         for kind in _KINDS:
-            final = self.path / f"{result.slug}.{kind}"
+            final = (into or self.path) / f"{result.slug}.{kind}"
             if kind in result.staged:
                 os.replace(result.staged[kind], final)
             elif kind == "pdf":
                 final.unlink(missing_ok=True)  # it showed the previous build
-        (self.logs / f"{result.slug}.log").unlink(missing_ok=True)
+        if into is None:
+            (self.logs / f"{result.slug}.log").unlink(missing_ok=True)
 
     def keep_log(self, slug: str) -> None:
         """Keep a failed report's worker log in ``.naravard/logs/<slug>.log``."""
@@ -390,21 +747,62 @@ def _kill_tree(process) -> None:
     psutil.wait_procs(children, timeout=5)
 
 
-def _worker(conn, lock_fd: int, params, staging: str, template: str, pdf: bool, verbose: bool) -> None:
-    """Body of a forked worker: run one report, send its result, stop the kernel on any signal."""
-    os.close(lock_fd)  # the build's lock belongs to the main process alone
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
-    signal.signal(signal.SIGTERM, _worker_terminated)
-    if not verbose:
-        log = os.open(Path(staging) / f"{params.slug}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        os.dup2(log, 1)
-        os.dup2(log, 2)
+@dataclass
+class _Job:
+    """One report to run: its parameters, the folder it is staged in, and which copy it is (benchmarks)."""
+
+    params: ReportParameters
+    staging: str
+    copy: int = 0
+
+
+def _worker(conn, inherited: list, staging: str, template: str, pdf: bool, verbose: bool, isolate: bool) -> None:
+    """Body of a forked worker: start a warm kernel, then run the reports it is sent one after another.
+
+    Each report's output (the worker's and the kernel's) goes to ``<staging>/<slug>.log``. ``None``
+    ends the worker; its kernel is stopped on the way out and on SIGTERM. With ``isolate`` there
+    is no warm kernel: papermill starts a fresh one for every report.
+    """
+    for fd in inherited:  # the build's lock and the main process's ends of the workers' pipes: a worker
+        os.close(fd)      # must see the end of its pipe when the main process dies
+    kernel = None
+    terminal = os.dup(1), os.dup(2)
     try:
-        conn.send(run_report(params, staging, template, pdf=pdf))
+        _worker_signals()
+        if not isolate:
+            kernel = WarmKernel(template, log=None if verbose else Path(staging) / f"kernel-{os.getpid()}.log")
+            try:
+                kernel.start()  # while the main process hands out the first report
+            except Exception:  # noqa: BLE001 - the first report tries again and fails with the reason
+                kernel.shutdown()
+        while (job := conn.recv()) is not None:
+            if not verbose:
+                log = os.open(Path(job.staging) / f"{job.params.slug}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+                              0o644)
+                os.dup2(log, 1)
+                os.dup2(log, 2)
+                os.close(log)
+            try:
+                result = run_report(job.params, job.staging, template, pdf=pdf, kernel=kernel)
+            finally:
+                os.dup2(terminal[0], 1)
+                os.dup2(terminal[1], 2)
+            result.copy = job.copy
+            conn.send(result)
+            _worker_signals()  # in case a library changed them while the report ran
+    except EOFError:
+        pass  # the main process is gone
     finally:
+        if kernel is not None:
+            kernel.shutdown()
         for child in _descendants(os.getpid()):  # a kernel papermill did not get to shut down
             child.kill()
         conn.close()
+
+
+def _worker_signals() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
+    signal.signal(signal.SIGTERM, _worker_terminated)
 
 
 def _worker_terminated(signum, _frame) -> None:
@@ -442,48 +840,91 @@ def _environment(values: dict):
                 os.environ[key] = value
 
 
-def _run_local(jobs, folder: OutputFolder, workers: int, template: Path, pdf: bool, verbose: bool, stop: _Stop):
-    """One forked process per report, at most ``workers`` at a time; a dead worker fails only its report."""
+class _LocalWorker:
+    """A forked worker process, the pipe to it and the job it is running (``None`` when idle)."""
+
+    open_ends: set = set()  # file descriptors of the main process's ends of all workers' pipes
+
+    def __init__(self, context, folder: OutputFolder, template: Path, pdf: bool, verbose: bool, isolate: bool):
+        self.conn, child = context.Pipe(duplex=True)
+        self.fd = self.conn.fileno()
+        _LocalWorker.open_ends.add(self.fd)
+        inherited = [folder.lock_fd, *_LocalWorker.open_ends]
+        self.process = context.Process(target=_worker, name="naravard-worker", daemon=False, args=(
+            child, inherited, str(folder.staging), str(template), pdf, verbose, isolate))
+        self.process.start()
+        child.close()
+        self.job = None
+
+    def send(self, job: _Job) -> None:
+        self.job = job
+        self.conn.send(job)
+
+    def receive(self):
+        """The result of the running job, or ``None`` when the worker is gone."""
+        try:
+            return self.conn.recv()
+        except (EOFError, OSError):
+            return None
+
+    def finish(self, timeout: float = 10) -> None:
+        """Let the worker stop its kernel and exit; kill it (and its kernel) if it does not."""
+        try:
+            self.conn.send(None)
+            self.process.join(timeout)
+        except OSError:
+            pass
+        self.close()
+
+    def close(self) -> None:
+        _kill_tree(self.process)
+        _LocalWorker.open_ends.discard(self.fd)
+        self.conn.close()
+
+
+def _run_local(jobs, folder: OutputFolder, workers: int, template: Path, pdf: bool, verbose: bool, stop: _Stop,
+               isolate: bool = False):
+    """``workers`` forked processes, each with a warm kernel, take the reports in turn.
+
+    A worker that dies fails only the report it was running; a new worker takes its place.
+    """
     import multiprocessing
     from multiprocessing.connection import wait
 
-    context = multiprocessing.get_context("fork")  # inherits the imports done below: cheap per report
-    pending, running = list(jobs), {}
+    context = multiprocessing.get_context("fork")  # inherits the imports done in build(): cheap to start
+    pending = list(jobs)
+    pool = [_LocalWorker(context, folder, template, pdf, verbose, isolate) for _ in range(min(workers, len(pending)))]
     try:
-        while pending or running:
+        while pending or any(w.job for w in pool):
             stop.check()
-            while pending and len(running) < workers:
-                params = pending.pop(0)
-                receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_worker, name=f"naravard-{params.slug}", daemon=False, args=(
-                    send, folder.lock_fd, params, str(folder.staging), str(template), pdf, verbose))
-                process.start()
-                send.close()
-                running[process.sentinel] = (process, receive, params)
-            # A result is a few hundred bytes, far below a pipe's buffer: the worker never blocks on
-            # sending it, so waiting for the process to end is enough.
-            for sentinel in wait(list(running), timeout=_POLL):
-                process, receive, params = running.pop(sentinel)
-                result = None
-                try:
-                    if receive.poll():
-                        result = receive.recv()
-                except (EOFError, OSError):
-                    result = None
-                process.join()
-                receive.close()
-                if result is None:
-                    code = process.exitcode
-                    if code in (-signal.SIGINT, -signal.SIGTERM, 128 + signal.SIGINT, 128 + signal.SIGTERM):
-                        time.sleep(0.5)  # a signal to the process group may reach the worker first
-                        stop.check()
-                    result = ReportResult(params.kommun, params.slug, False,
-                                          error=f"WorkerDied: the worker process running this report {_how(code)}")
-                yield result
+            for worker in pool:
+                if worker.job is None and pending:
+                    worker.send(pending.pop(0))
+            ready = set(wait([w.conn for w in pool if w.job] + [w.process.sentinel for w in pool if w.job],
+                             timeout=_POLL))
+            for worker in [w for w in pool if w.job and (w.conn in ready or w.process.sentinel in ready)]:
+                result = worker.receive() if worker.conn.poll() else None
+                job, worker.job = worker.job, None
+                if result is not None:
+                    yield result
+                    continue
+                worker.process.join(5)
+                code = worker.process.exitcode
+                worker.close()
+                pool.remove(worker)
+                if code in (-signal.SIGINT, -signal.SIGTERM, 128 + signal.SIGINT, 128 + signal.SIGTERM):
+                    time.sleep(0.5)  # a signal to the process group may reach the worker first
+                    stop.check()
+                if pending:
+                    pool.append(_LocalWorker(context, folder, template, pdf, verbose, isolate))
+                yield ReportResult(job.params.kommun, job.params.slug, False, copy=job.copy,
+                                   error=f"WorkerDied: the worker process running this report {_how(code)}")
+        for worker in pool:
+            worker.finish()
+        pool = []
     finally:
-        for process, receive, _ in running.values():
-            _kill_tree(process)
-            receive.close()
+        for worker in pool:
+            worker.close()
 
 
 def _how(code: int | None) -> str:
@@ -524,32 +965,49 @@ def check_scheduler(scheduler: str) -> None:
 
 
 def _run_dask(jobs, folder: OutputFolder, workers: int, template: Path, pdf: bool, scheduler: str | None,
-              verbose: bool, stop: _Stop):
+              verbose: bool, stop: _Stop, isolate: bool = False):
+    """The same runs as tasks on a dask cluster: each worker thread keeps one warm kernel between its reports."""
     from dask.distributed import wait as dask_wait
 
     client, cluster = _dask_client(workers, scheduler, folder.staging)
     futures = {}
     try:
-        futures = {client.submit(run_report, p, str(folder.staging), str(template), pdf=pdf, pure=False,
-                                 log=None if verbose else str(folder.staging / f"{p.slug}.log"),
-                                 key=f"report-{p.slug}-{os.getpid()}"): p for p in jobs}
+        futures = {client.submit(run_report, j.params, j.staging, str(template), pdf=pdf, pure=False,
+                                 log=None if verbose else str(Path(j.staging) / f"{j.params.slug}.log"),
+                                 warm=None if isolate else str(folder.staging),
+                                 key=f"report-{j.params.slug}-{j.copy}-{os.getpid()}"): j for j in jobs}
         waiting = set(futures)
         while waiting:
             stop.check()
             done, waiting = _dask_some_done(dask_wait, waiting)
             for future in done:
-                params = futures[future]
+                job = futures[future]
                 try:
-                    yield future.result()
+                    result = future.result()
                 except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: this report fails, others go on
-                    yield ReportResult(params.kommun, params.slug, False, error=_one_line(exc))
+                    result = ReportResult(job.params.kommun, job.params.slug, False, error=_one_line(exc))
+                result.copy = job.copy
+                yield result
     finally:
         try:
             client.cancel(list(futures))
+            if not isolate:
+                _on_every_worker(client, shutdown_kernels)
             client.close(timeout=5)
         finally:
             if cluster is not None:
                 cluster.close(timeout=5)
+
+
+def _on_every_worker(client, function, timeout: float = 10) -> None:
+    """Run ``function`` on every dask worker, giving up after ``timeout`` seconds (a stuck worker)."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        try:
+            pool.submit(client.run, function).result(timeout)
+        except Exception:  # noqa: BLE001 - workers that do not answer are stopped with their cluster
+            pass
 
 
 def _dask_some_done(dask_wait, waiting):
@@ -566,7 +1024,8 @@ def _dask_some_done(dask_wait, waiting):
 
 def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, executor: str = "local",
           scheduler: str | None = None, template: str | Path | None = None,
-          show_progress: bool = True, verbose: bool = False, pdf: bool = False) -> list[ReportResult]:
+          show_progress: bool = True, verbose: bool = False, pdf: bool = False, isolate: bool = False,
+          repeat: int = 1) -> list[ReportResult]:
     """Run every report, publish the finished ones, then rewrite ``summary.csv`` and ``index.html``.
 
     Parameters
@@ -587,11 +1046,17 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
     pdf : bool
         Also write ``<slug>.pdf`` (see :func:`naravard_lib.pages.write_pdf`). The caller checks
         :func:`naravard_lib.pages.pdf_unavailable_reason` first.
+    isolate : bool
+        Run every report in a fresh kernel of its own. By default each worker keeps one warm kernel
+        and resets it between reports (see :class:`WarmKernel`); the files are the same bytes.
+    repeat : int
+        Benchmarks only: run every report ``repeat`` times; copy ``n`` (from 1) is published to
+        ``<out>/repeat-<n>/`` and is not in the index.
 
     Returns
     -------
     list of ReportResult
-        In the order of ``jobs``.
+        In the order of ``jobs`` (then by copy).
 
     Raises
     ------
@@ -619,14 +1084,22 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
         pages._exporter()
     fresh, failed, results = {}, {}, []
     with _Stop() as stop, OutputFolder(out_dir) as folder, _environment(_isolated_env(folder.staging)):
+        work = [_Job(params, str(folder.staging if copy == 0 else folder.staging / f"repeat-{copy}"), copy)
+                for copy in range(max(1, repeat)) for params in jobs]
+        for job in work:
+            Path(job.staging).mkdir(parents=True, exist_ok=True)
         tqdm.monitor_interval = 0  # no monitor thread: workers are forked
         try:
-            with tqdm(total=len(jobs), desc="Rapporter", unit="rapport", disable=not show_progress) as progress:
-                runs = (_run_dask(jobs, folder, workers, template, pdf, scheduler, verbose, stop) if executor == "dask"
-                        else _run_local(jobs, folder, workers, template, pdf, verbose, stop))
+            with tqdm(total=len(work), desc="Rapporter", unit="rapport", disable=not show_progress) as progress:
+                runs = (_run_dask(work, folder, workers, template, pdf, scheduler, verbose, stop, isolate)
+                        if executor == "dask" else _run_local(work, folder, workers, template, pdf, verbose, stop,
+                                                              isolate))
                 try:
                     for result in runs:
-                        if result.ok:
+                        if result.copy:
+                            if result.ok:
+                                folder.publish(result, folder.path / f"repeat-{result.copy}")
+                        elif result.ok:
                             folder.publish(result)
                             fresh[result.slug] = result
                         else:
@@ -642,5 +1115,5 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
                               f"{len(jobs)} reports written to {folder.path}; the index lists what is there") from None
         _write_index(folder, fresh, failed)
     order = {p.slug: i for i, p in enumerate(jobs)}
-    results.sort(key=lambda r: order[r.slug])
+    results.sort(key=lambda r: (r.copy, order[r.slug]))
     return results

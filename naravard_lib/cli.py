@@ -78,6 +78,7 @@ def build(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write <slug>.pdf for every report.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", help="Show the kernels' own log messages and tracebacks.")] = False,
+    isolate: Annotated[bool, typer.Option("--isolate", help="A fresh kernel for every report (slower; by default each worker reuses one warm kernel, reset between reports, with the same output).")] = False,
     template: Annotated[Optional[Path], typer.Option(hidden=True, help="Another report template (tests).")] = None,
 ) -> None:
     """Build one HTML report per municipality, an index.html and a summary.csv.
@@ -87,7 +88,7 @@ def build(
     """
     previous = signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
-        _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template)
+        _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template, isolate)
     except NaravardError as error:
         _fail(error)
     except (Interrupted, KeyboardInterrupt) as stop:
@@ -107,7 +108,7 @@ def build(
         signal.signal(signal.SIGTERM, previous)
 
 
-def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template=None) -> None:
+def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template=None, isolate=False) -> None:
     from .batch import build as run_build
     from .parameters import select
 
@@ -138,7 +139,7 @@ def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template
             pdf = False
     results = run_build(selected, out, workers=workers, executor=executor, scheduler=scheduler,
                         show_progress=not quiet and sys.stderr.isatty(), verbose=verbose, pdf=pdf,
-                        template=template)
+                        template=template, isolate=isolate)
     failed = [r for r in results if not r.ok]
     typer.echo(f"{len(results) - len(failed)} of {len(results)} reports written to {out}; "
                f"index: {out / 'index.html'}")
