@@ -195,7 +195,7 @@ def _one_line(exc: BaseException) -> str:
 # Runs inside a warm kernel, as the module ``_naravard_warm`` (not in the user namespace, so a reset
 # keeps it). ``snapshot()`` records the state after warm-up; ``reset()`` brings the kernel back to it.
 _KERNEL_STATE_CODE = r'''
-import copy as _copy, os, sys, warnings
+import copy as _copy, gc, os, sys, warnings
 
 _state = {}
 
@@ -264,7 +264,13 @@ def reset():
                     options.set_option(key, _copy.deepcopy(value))
     # User namespace, In/Out, _, the display hook's cache; a new history session with counter 1, as a
     # fresh kernel has (the same session would log "Session/line number was not unique in database").
-    shell.reset(new_session=True)
+    # The display hook's flush calls gc.collect(), a tenth of a second per report on this heap; the
+    # collector runs by itself anyway, so it is skipped here.
+    collect, gc.collect = gc.collect, lambda *args, **kwargs: 0
+    try:
+        shell.reset(new_session=True)
+    finally:
+        gc.collect = collect
     for name, callbacks in _state["hooks"].items():
         shell.events.callbacks[name][:] = callbacks
     for mime, formatter in shell.display_formatter.formatters.items():
@@ -867,19 +873,20 @@ class _LocalWorker:
         except (EOFError, OSError):
             return None
 
-    def finish(self, timeout: float = 10) -> None:
-        """Let the worker stop its kernel and exit; kill it (and its kernel) if it does not."""
+    def finish(self) -> None:
+        """Ask the worker to stop its kernel and exit (see :meth:`close`)."""
         try:
             self.conn.send(None)
-            self.process.join(timeout)
         except OSError:
             pass
-        self.close()
 
-    def close(self) -> None:
+    def close(self, timeout: float = 0) -> None:
+        """Wait up to ``timeout`` seconds for the worker to exit, then stop it and its kernel."""
+        self.process.join(timeout)
         _kill_tree(self.process)
         _LocalWorker.open_ends.discard(self.fd)
         self.conn.close()
+
 
 
 def _run_local(jobs, folder: OutputFolder, workers: int, template: Path, pdf: bool, verbose: bool, stop: _Stop,
@@ -920,7 +927,9 @@ def _run_local(jobs, folder: OutputFolder, workers: int, template: Path, pdf: bo
                 yield ReportResult(job.params.kommun, job.params.slug, False, copy=job.copy,
                                    error=f"WorkerDied: the worker process running this report {_how(code)}")
         for worker in pool:
-            worker.finish()
+            worker.finish()  # all at once: their kernels stop in parallel
+        for worker in pool:
+            worker.close(timeout=10)
         pool = []
     finally:
         for worker in pool:
@@ -1022,6 +1031,20 @@ def _dask_some_done(dask_wait, waiting):
 
 # ------------------------------------------------------------------ the build
 
+def _skip_iri_format_check() -> None:
+    """Keep jsonschema from compiling the optional ``iri`` format checker in this process.
+
+    When ``rfc3987-syntax`` is installed (it comes with jupyter's dependencies), importing jsonschema,
+    and so nbformat and papermill, builds 39 lark grammars: about 2.8 s of one core before the first
+    worker starts (measured with cProfile). Notebook validation never checks that format.
+    """
+    import sys
+
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # an ImportError for jsonschema, which skips the checker
+
+
+
 def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, executor: str = "local",
           scheduler: str | None = None, template: str | Path | None = None,
           show_progress: bool = True, verbose: bool = False, pdf: bool = False, isolate: bool = False,
@@ -1078,6 +1101,7 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
     if executor == "dask" and scheduler:
         check_scheduler(scheduler)  # fails in seconds, before the folder is touched
     if executor == "local":
+        _skip_iri_format_check()
         import nbformat  # noqa: F401 - imported once here, inherited by every forked worker
         import papermill  # noqa: F401
 

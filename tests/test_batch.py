@@ -177,3 +177,17 @@ def test_cli_builds_html_only_when_pdfs_cannot_be_made(tmp_path, monkeypatch):
     assert "PDF skipped: WeasyPrint cannot load libpango" in result.output
     assert sorted(p.name for p in out.iterdir()) == [".naravard", "gnosjo.html", "gnosjo.ipynb", "index.html",
                                                       "summary.csv"]
+
+
+def test_cli_isolate_asks_for_a_fresh_kernel_per_report(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_build(jobs, out, **options):
+        calls.append(options["isolate"])
+        return [batch.ReportResult(p.kommun, p.slug, True) for p in jobs]
+
+    monkeypatch.setattr(batch, "build", fake_build)
+    for args in (["--isolate"], []):
+        result = CliRunner().invoke(app, ["build", "-k", "habo", "--out", str(tmp_path / "o"), "-q", *args])
+        assert result.exit_code == 0, result.output
+    assert calls == [True, False]
