@@ -5,16 +5,14 @@ The computations behind them are plain functions elsewhere (:func:`~naravard_lib
 tested without a browser; the classes here only wire controls to them. ipywidgets is imported here
 and nowhere else, with a plain message if it is missing.
 
-Results are shown in ``HTML`` widgets whose value is replaced in one step (tables as HTML, charts
-as embedded PNG with an alt text), so a change never flashes an empty output, and the stored
+Results are shown in ``HTML`` widgets whose value is replaced in one step (tables as HTML, bar charts
+drawn in HTML and CSS with a text alternative), so a change never flashes an empty output, and the stored
 widget state of a saved notebook shows the same page a reader would see after running it.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 
 import pandas as pd
 
@@ -63,14 +61,6 @@ def table_html(frame: pd.DataFrame, caption: str = "", left: tuple[str, ...] = (
     caption_html = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return (f'<table class="naravard-tabell">{caption_html}<thead><tr>{head}</tr></thead>'
             f"<tbody>{rows}</tbody></table>")
-
-
-def figure_html(figure, alt: str) -> str:
-    """A matplotlib figure as an ``<img>`` with embedded PNG and an alt text (no request leaves the page)."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=96, bbox_inches="tight", metadata={"Software": None})
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}" style="max-width:100%">'
 
 
 def bars_html(values: pd.Series, title: str, alt: str, highlight: str | None = None) -> str:
