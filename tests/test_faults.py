@@ -291,6 +291,24 @@ def test_a_killed_worker_or_kernel_fails_only_its_report(project):
     project.assert_clean()
 
 
+@slow
+def test_a_dead_warm_kernel_is_replaced_and_fails_only_its_report(project):
+    """One worker, one warm kernel for all three reports: the kernel Habo kills is replaced for Mullsjö."""
+    run = project.run("-k", "aneby", "-k", "habo", "-k", "mullsjo", "-j", "1", faults={"Habo": "kill-kernel"})
+    assert run.returncode == 1
+    assert [line for line in run.stderr.splitlines() if line.startswith("failed:")] == [
+        "failed: Habo: DeadKernelError: Kernel died"]
+    kernels = dict(zip(("Aneby", "Habo", "Mullsjö"), project.wait_for("Aneby", "Habo", "Mullsjö")))
+    assert kernels["Aneby"] == kernels["Habo"] != kernels["Mullsjö"]
+    assert [(s, r["status"]) for s, r in project.summary().items()] == [("aneby", "ny"), ("habo", "fel"),
+                                                                        ("mullsjo", "ny")]
+    after = snapshot(project.out)
+    assert after["habo.html"] == project.before["habo.html"]  # the failed report keeps its previous files
+    assert "DeadKernelError" in after[".naravard/logs/habo.log"].decode()
+    assert_gone(list(kernels.values()))
+    project.assert_clean()
+
+
 # ------------------------------------------------------------------ stopping
 
 @slow
