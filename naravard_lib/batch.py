@@ -3,8 +3,10 @@
 The batch keeps four promises, each in its own part of this module:
 
 - **Execute** (:func:`execute_report`, :func:`run_report`): a worker runs the template for one
-  municipality and writes the finished files into a private staging folder. This is the part a
-  different engine (e.g. warm kernels) can replace.
+  municipality and writes the finished files into a private staging folder. Each worker (a forked
+  process, or a dask worker thread) keeps one :class:`WarmKernel` and runs its reports in it one
+  after the other, resetting it in between and replacing it after a failure; ``isolate=True``
+  (``--isolate``) starts a fresh kernel per report instead, with byte-identical output.
 - **Publish** (:func:`publish`): only the main process moves finished files into the output folder,
   one report at a time and never while a signal is being handled. A report that fails keeps the
   files of its previous good build.
@@ -16,7 +18,8 @@ The batch keeps four promises, each in its own part of this module:
   leftovers of a build killed with SIGKILL), worker logs of failed reports in ``<out>/.naravard/logs``.
 
 SIGINT and SIGTERM stop the workers and their kernels, keep what is complete, rewrite the index and
-raise :class:`~naravard_lib.errors.Interrupted`. A worker or kernel that dies fails only its report.
+raise :class:`~naravard_lib.errors.Interrupted`. A worker or kernel that dies fails only its report;
+a new worker, or kernel, takes the next one.
 """
 
 from __future__ import annotations
