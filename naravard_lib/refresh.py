@@ -46,16 +46,25 @@ def _stable_widget_ids(text: str) -> str:
         "application/vnd.jupyter.widget-state+json", {}).get("state", {})
     if not state:
         return text
-    queue = re.findall(r'"model_id": "([0-9a-f]{32})"', json.dumps(notebook["cells"]))
+    references = {m: re.findall(r"IPY_MODEL_([0-9a-f]{32})", json.dumps(state[m], sort_keys=True)) for m in state}
     order: list[str] = []
-    while queue:
-        model = queue.pop(0)
-        if model in order or model not in state:
-            continue
-        order.append(model)
-        queue.extend(re.findall(r"IPY_MODEL_([0-9a-f]{32})", json.dumps(state[model], sort_keys=True)))
+
+    def walk(queue: list[str]) -> None:
+        while queue:
+            model = queue.pop(0)
+            if model in order or model not in state:
+                continue
+            order.append(model)
+            queue.extend(references[model])
+
+    walk(re.findall(r'"model_id": "([0-9a-f]{32})"', json.dumps(notebook["cells"])))
+    # Models no output shows (e.g. controls built but not displayed): walk from the ones nothing else refers
+    # to, in the order of their content, so that each one's children are numbered right after it.
     blank = lambda m: re.sub(r"[0-9a-f]{32}", "", json.dumps(state[m], sort_keys=True))  # noqa: E731
-    order += sorted((m for m in state if m not in order), key=blank)
+    left = [m for m in state if m not in order]
+    referred = {r for m in left for r in references[m]}
+    walk(sorted((m for m in left if m not in referred), key=blank))
+    walk(sorted((m for m in state if m not in order), key=blank))  # cycles, if any
     for number, old in enumerate(order, start=1):
         text = text.replace(old, f"{number:032x}")
     return nbformat.writes(nbformat.reads(text, as_version=4))
