@@ -67,10 +67,11 @@ browser:
 pdf-libs:
 	$(call apt_ensure,$(PDF_PACKAGES),PDF reports)
 
+# One pytest worker per core (pytest-xdist); a file's tests, and a notebook's cells, stay on one worker.
 test: $(STAMP) browser pdf-libs
 	$(PY) -m pytest tests notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg \
-		--ignore=notebooks/kommunrapport.ipynb -p no:cacheprovider
+		--ignore=notebooks/kommunrapport.ipynb -p no:cacheprovider -n auto --dist loadfile
 
 test-browser: $(STAMP) browser
 	$(PY) -m pytest tests/browser -p no:cacheprovider
