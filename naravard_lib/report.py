@@ -221,14 +221,16 @@ def bars_alt(kommun: str) -> str:
     kommun = _check(kommun)
     values = allocation_overview_2024()
     rank = int(values.rank(ascending=False, method="min")[kommun])
-    top, bottom = values.idxmax(), values.idxmin()
     text = (f"Stapeldiagram: Nära vård 2024 per kommun. {kommun} får {format_sek(values[kommun])}, "
             f"{_rank_phrase(rank)}.")
-    if kommun != top:
-        text += f" Mest får {top}, {format_sek(values[top])}."
-    if kommun != bottom:
-        text += f" Minst får {bottom}, {format_sek(values[bottom])}."
-    return text
+    return text + _extremes(values, kommun, "får", format_sek)
+
+
+def _extremes(values: pd.Series, kommun: str, verb: str, fmt) -> str:
+    """The " Mest … Minst …" end of an alt text, leaving out ``kommun`` (already named)."""
+    top, bottom = values.idxmax(), values.idxmin()
+    text = f" Mest {verb} {top}, {fmt(values[top])}." if kommun != top else ""
+    return text + (f" Minst {verb} {bottom}, {fmt(values[bottom])}." if kommun != bottom else "")
 
 
 def map_alt(kommun: str) -> str:
@@ -236,16 +238,11 @@ def map_alt(kommun: str) -> str:
     kommun = _check(kommun)
     values = per_capita_2019_2022()
     rank = int(values.rank(ascending=False, method="min")[kommun])
-    top, bottom = values.idxmax(), values.idxmin()
     date = al.POPULATION_DATES[MAP_POPULATION_PERIOD]
     text = (f"Karta över Jönköpings läns 13 kommuner, färgade efter statsbidraget 2019–2022 per invånare "
             f"(befolkningen {_swedish_date(date)}). {kommun} är markerad och fick "
             f"{format_sek(values[kommun], 2)} per invånare, {_rank_phrase(rank)}.")
-    if kommun != top:
-        text += f" Mest fick {top}, {format_sek(values[top], 2)}."
-    if kommun != bottom:
-        text += f" Minst fick {bottom}, {format_sek(values[bottom], 2)}."
-    return text
+    return text + _extremes(values, kommun, "fick", lambda v: format_sek(v, 2))
 
 
 _MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
