@@ -24,10 +24,18 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(BROWSER_SKIP, yellow=True)
 
 
+#: The longest test files, longest first. `make test` hands whole files to its workers (pytest-xdist,
+#: ``--dist loadfile``) in collection order, so starting with these keeps both cores busy to the end.
+LONGEST_FIRST = ("test_warm.py", "test_lab_notebooks.py", "test_faults.py", "test_batch.py",
+                 "test_dashboard_page.py", "test_form_lab.py")
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.path.parts:
             item.add_marker(pytest.mark.browser)
+    rank = {name: number for number, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
 
 
 @pytest.fixture(autouse=True)
