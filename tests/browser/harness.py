@@ -24,6 +24,8 @@ SCREENSHOTS = paths.PROJECT_ROOT / "build" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BROWSER_SKIP = ("browser tests: SKIPPED - Debian's chromium is not installed; as root `make test` installs it, "
+                "otherwise run `apt-get install chromium` and `make test-browser`")
 
 
 def chromium_path() -> str | None:
