@@ -48,10 +48,11 @@ lock: $(UV)
 	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 \
 		--quiet --output-file requirements.lock $(LOCK_ARGS)
 
-# Debian packages the project needs beyond Python: chromium for the browser tests, Pango/HarfBuzz and a
-# font for WeasyPrint's PDFs (naravard_lib.pages.PDF_SYSTEM_PACKAGES). As root with apt (CI, containers)
-# the missing ones are installed; otherwise the browser tests, or the PDFs, are skipped with one line.
-BROWSER_PACKAGES := chromium
+# Debian packages the project needs beyond Python: chromium for the browser tests (with poppler-utils, which
+# the tests use to read PDFs back), and Pango/HarfBuzz and a font for WeasyPrint's PDFs
+# (naravard_lib.pages.PDF_SYSTEM_PACKAGES). As root with apt (CI, containers) the missing ones are installed;
+# otherwise the browser tests, or the PDFs, are skipped with one line.
+BROWSER_PACKAGES := chromium poppler-utils
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 define apt_ensure
 	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import zlib
 from pathlib import Path
@@ -11,8 +12,11 @@ import pytest
 
 from naravard_lib import pages
 
-needs_pdf = pytest.mark.skipif(pages.pdf_unavailable_reason() is not None,
-                               reason=f"PDF engine unavailable: {pages.pdf_unavailable_reason()}")
+#: Reading a PDF back takes poppler-utils (pdftotext, pdfinfo, pdffonts); `make test` installs it as root.
+POPPLER = all(shutil.which(tool) for tool in ("pdftotext", "pdfinfo", "pdffonts"))
+needs_pdf = pytest.mark.skipif(pages.pdf_unavailable_reason() is not None or not POPPLER,
+                               reason=f"PDF engine unavailable: {pages.pdf_unavailable_reason()}" if POPPLER
+                               else "poppler-utils (pdftotext) is not installed; `apt-get install poppler-utils`")
 
 
 def pdf_objects(path: Path) -> bytes:

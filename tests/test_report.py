@@ -1,5 +1,7 @@
 """What one municipality's report says."""
 
+import shutil
+
 import pytest
 
 from naravard_lib import report
@@ -111,6 +113,8 @@ def test_built_report_and_its_pdf(tmp_path):
 
     if pages.pdf_unavailable_reason():
         pytest.skip(f"PDF engine unavailable: {pages.pdf_unavailable_reason()}")
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) is not installed; `apt-get install poppler-utils`")
     rubrik = '<script>alert("x")</script> Gnosjö & <b>vi</b>'
     results = batch.build([ReportParameters("Gnosjö", "gnosjo", True, rubrik)], tmp_path, workers=1,
                           show_progress=False, pdf=True)
