@@ -172,12 +172,11 @@ def initiatives_for(kommun: str) -> pd.DataFrame:
     Initiatives of the region alone, or in "some" municipalities not named, are left out: the
     seed does not say whether this municipality takes part.
     """
-    from .transition import initiatives
+    from .transition import includes, initiatives
 
     kommun = _check(kommun)
     table = initiatives(distinct=True)
-    named = table["lage_2023"].str.contains(kommun, regex=False)
-    chosen = table[table["rackvidd_2023"].isin(["alla 13", "länet"]) | named]
+    chosen = table[includes(table, kommun)]
     labels = data.load_codebook().set_index("niva")["etikett"]
     chosen = chosen.sort_values(["niva_2023", "id"], ascending=[False, True])
     return pd.DataFrame({
