@@ -86,8 +86,10 @@ def test_saved_notebook_shows_the_controls_before_it_is_run(lab, page):
     assert not RAW_REPR.search(notebook_text(page))
 
 
-def _message(area) -> str:
-    return area.locator(".widget-html-content").first.text_content()
+def enter(field, text: str) -> None:
+    """Type ``text`` into a text box and press Enter, as a person does to submit it."""
+    field.fill(text)
+    field.press("Enter")
 
 
 def test_what_if_starts_at_the_published_allocation(ran):
@@ -101,8 +103,7 @@ def test_what_if_follows_a_typed_pool_and_the_rounding_switch(ran):
     page = ran["01_fordelning.ipynb"]
     area = widget_area(page, "Länets pott (kr)")
     pool = area.get_by_label("Länets pott (kr)", exact=True)
-    pool.fill("30 000 000")
-    pool.press("Enter")
+    enter(pool, "30 000 000")
     expected = format_sek(what_if_table(Scenario(pool=30_000_000))["belopp"].sum())
     wait_for_text(page, area, f"Till kommunerna: {expected}")
     assert pool.input_value() == "30 000 000"
@@ -117,12 +118,10 @@ def test_an_impossible_setting_leaves_only_the_explanation(ran):
     page = ran["01_fordelning.ipynb"]
     area = widget_area(page, "Länets pott (kr)")
     field = area.get_by_label("Avsatt digitalisering (kr)", exact=True)
-    field.fill("99 000 000")
-    field.press("Enter")
+    enter(field, "99 000 000")
     wait_for_text(page, area, "Går inte")
     assert area.locator("table").count() == 0 and area.locator("figure").count() == 0
-    field.fill("1 200 000")
-    field.press("Enter")
+    enter(field, "1 200 000")
     page.wait_for_function("el => el.querySelector('table') !== null", arg=area.element_handle(), timeout=10_000)
 
 
