@@ -1,7 +1,8 @@
 """Re-execute the reference notebooks in place so their committed outputs are current.
 
 ``make notebooks`` runs this. The committed outputs are the regression test: ``make test``
-re-runs each notebook under nbval and compares. The report template is not refreshed (it is
+re-runs each notebook under nbval and compares. The teaching notebooks also get their slide
+metadata (:func:`naravard_lib.slides.assign_slides`). The report template is not refreshed (it is
 committed without outputs).
 """
 
@@ -16,6 +17,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from . import paths
+from .slides import assign_slides, teaching_notebooks
 
 
 def reference_notebooks() -> list[Path]:
@@ -32,6 +34,8 @@ def execute_in_place(path: Path, timeout: int = 600) -> None:
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     for cell in notebook.cells:  # execution timestamps are not part of the story
         cell.metadata.pop("execution", None)
+    if path.resolve() in {p.resolve() for p in teaching_notebooks()}:
+        assign_slides(notebook)  # slide metadata follows the refreshed content (RISE)
     path.write_text(_stable_widget_ids(nbformat.writes(notebook)).rstrip("\n") + "\n", encoding="utf-8")
 
 
