@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 KERNEL := naravard
 REPORTS ?= reports
 
-.PHONY: help venv test test-browser browser pdf-libs reports notebooks participant lab benchmark clean
+.PHONY: help venv test test-browser browser pdf-libs reports notebooks participant lab benchmark clean kit
 
 help:
 	@echo "make reports     build the 13 municipality reports + index into $(REPORTS)/"
@@ -16,6 +16,7 @@ help:
 	@echo "make dashboard   the dashboard as a web page (Voilà) on http://127.0.0.1:8866/; IP=0.0.0.0 for a classroom"
 	@echo "make notebooks   re-execute the reference notebooks in place (refresh committed outputs)"
 	@echo "make participant write participant copies of the exercises (solutions removed) to build/"
+	@echo "make kit         the trainer's kit for one municipality in build/kit/ and build/kit.zip (KOMMUN=Habo)"
 	@echo "make benchmark   time the batch against a naive papermill loop"
 	@echo "make lock        refresh requirements.lock (exact versions + hashes) after editing pyproject.toml"
 
@@ -88,13 +89,20 @@ notebooks: $(STAMP)
 participant: $(STAMP)
 	$(VENV)/bin/naravard participant --out build/participant
 
+# The trainer's kit (decks, handouts, participant notebooks, the municipality's report, LÄS MIG.md, zip), offline.
+KOMMUN ?= Jönköping
+kit: $(STAMP) pdf-libs
+	$(VENV)/bin/naravard kit --kommun "$(KOMMUN)" --out build/kit
+
 # Offline by design: no extension manager, update check or news feed reaching the network.
 LAB_OFFLINE := --LabApp.extension_manager=readonly --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 	--LabApp.news_url=None
 
 # The reference notebooks are the project's own: trusting them lets JupyterLab draw their stored controls.
+# Notebooks 00-04 carry slide metadata: open one and press Alt+R for the slideshow (jupyterlab-rise, offline).
 lab: $(STAMP)
 	$(VENV)/bin/jupyter trust notebooks/*.ipynb notebooks/ovningar/*.ipynb >/dev/null
+	@echo "Bildspel: öppna en anteckningsbok 00-04 och tryck Alt+R (View > Render as slideshow)."
 	$(VENV)/bin/jupyter lab $(LAB_OFFLINE) $(LAB_ARGS) notebooks
 
 # The dashboard (notebooks/oversikt.ipynb) as a web page with Voilà: code hidden, nothing fetched from outside,

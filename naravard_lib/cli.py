@@ -173,6 +173,26 @@ def participant(
         typer.echo(f"wrote {path}")
 
 
+@app.command()
+def kit(
+    kommun: Annotated[str, typer.Option("--kommun", "-k", help="The municipality in focus (name or slug).")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: build/kit/); a zip is written beside it.")] = None,
+) -> None:
+    """Build the trainer's kit: decks, handouts, participant notebooks, the municipality's report, LÄS MIG.md, zip.
+
+    Exit code 2 on bad input (unknown municipality, an --out folder holding other files); nothing is written then.
+    """
+    from .kit import build_kit
+
+    try:
+        made = build_kit(kommun, out)
+    except NaravardError as error:
+        _fail(error)
+    for name in made.files:
+        typer.echo(f"wrote {made.folder / name}")
+    typer.echo(f"wrote {made.zip_path}")
+
+
 # ---- naravard form: Socialstyrelsen's follow-up form (seed 003)
 form_app = typer.Typer(no_args_is_help=True, help="Socialstyrelsen's follow-up form: export answers, summarise, "
                                                   "check answer files, show the pre-filled draft.")

@@ -1,0 +1,179 @@
+"""The trainer's kit: everything a session needs in one folder and one zip (``make kit KOMMUN=Habo``).
+
+Builds, offline, into a staging folder beside the target and moves it into place only when
+complete: a deck per session plan (:mod:`naravard_lib.deck`), the handouts as PDF and HTML
+(:mod:`naravard_lib.handouts`), the participant copies of the exercises
+(:mod:`naravard_lib.participant`), the municipality's report (the batch build for one
+municipality) and a Swedish ``LÄS MIG.md``; then ``<folder>.zip``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import paths
+from .errors import SetupError
+
+MARKER = ".naravard-kit"  # lists the files a kit build wrote; a folder without it is not replaced
+HANDOUTS_DIR = "utskrifter"
+PARTICIPANT_DIR = "deltagare"
+REPORT_DIR = "rapport"
+README_NAME = "LÄS MIG.md"
+_ZIP_TIME = (2024, 1, 1, 0, 0, 0)  # fixed, so the same kit gives the same zip
+
+_PURPOSES = {
+    ".pptx": "Bildspel i PowerPoint för passplanen {plan}: en bild per steg, talaranteckningar ur handledningen.",
+    "ovningar.pdf": "Övningarna att skriva ut till deltagarna (med rad för svaret).",
+    "ovningar.html": "Samma övningar som webbsida (för skärm eller skärmläsare).",
+    "ovningar-facit.pdf": "Facit till övningarna, för dig som utbildare. Dela inte ut.",
+    "ovningar-facit.html": "Samma facit som webbsida.",
+    "faktablad": "Faktablad på en sida om {kommun}: nyckeltal, kartan och kommunens andel av pengarna.",
+    ".ipynb": "Deltagarkopia av övningarna för JupyterLab, utan lösningar.",
+    "rapport.html": "Kommunrapporten för {kommun} som webbsida.",
+    "rapport.pdf": "Kommunrapporten för {kommun} som PDF, att skicka ut eller skriva ut.",
+    "index.html": "Förteckningen som rapporten länkar tillbaka till (här bara {kommun}).",
+}
+
+
+@dataclass
+class Kit:
+    """What :func:`build_kit` made: the folder, the zip and the files in the folder (relative paths)."""
+
+    folder: Path
+    zip_path: Path
+    files: list[str]
+
+
+def _purpose(relative: str, kommun: str) -> str:
+    name = Path(relative).name
+    if name.endswith(".pptx"):
+        plan = "halvdag" if "halvdag" in name else "90 minuter" if "90-minuter" in name else name
+        return _PURPOSES[".pptx"].format(plan=plan)
+    if name.startswith("faktablad"):
+        return _PURPOSES["faktablad"].format(kommun=kommun) + (" Webbsida." if name.endswith(".html") else "")
+    if relative.startswith(f"{REPORT_DIR}/"):
+        key = "index.html" if name == "index.html" else "rapport" + Path(name).suffix
+        return _PURPOSES[key].format(kommun=kommun)
+    if name.endswith(".ipynb"):
+        return _PURPOSES[".ipynb"]
+    return _PURPOSES.get(name, "")
+
+
+def _check_target(out: Path) -> list[str]:
+    """The files of an earlier kit in ``out`` (to replace); refuse a folder holding anything else."""
+    if out.exists() and not out.is_dir():
+        raise SetupError(f"--out {out}: is a file, not a folder; give the name of a folder")
+    if not out.exists() or not any(out.iterdir()):
+        return []
+    marker = out / MARKER
+    if not marker.is_file():
+        raise SetupError(f"--out {out}: the folder exists and was not made by `naravard kit`; give a new or empty "
+                         "folder (nothing was written)")
+    written = set(marker.read_text(encoding="utf-8").split("\n")) | {MARKER}
+    foreign = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()
+                     and str(p.relative_to(out)) not in written)
+    if foreign:
+        raise SetupError(f"--out {out}: holds {foreign[0]}, which an earlier kit did not write; move it away or "
+                         "give another folder (nothing was written)")
+    return sorted(written)
+
+
+def _zip(folder: Path, target: Path) -> None:
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MARKER):
+                info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", _ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, path.read_bytes())
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _report(kommun: str, staging: Path, pdf: bool) -> list[Path]:
+    """The municipality's report, by the batch build for one municipality, copied into ``rapport/``."""
+    from .batch import build
+    from .parameters import select
+
+    scratch = staging / ".rapportbygge"
+    results = build(select([kommun]), scratch, workers=1, show_progress=False, pdf=pdf)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise SetupError(f"the report for {kommun} failed: {failed[0].error}")
+    target = staging / REPORT_DIR
+    target.mkdir()
+    copied = []  # the report, and the index its breadcrumb links back to
+    for name in (f"{results[0].slug}.html", f"{results[0].slug}.pdf", "index.html"):
+        if (scratch / name).is_file():
+            copied.append(Path(shutil.copy2(scratch / name, target / name)))
+    shutil.rmtree(scratch)
+    return copied
+
+
+def _readme(kommun: str, files: list[str]) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from .form import slugify
+
+    environment = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "templates" / "kit"),
+                              autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
+    listed = [(README_NAME, "Den här filen.")] + [(f, _purpose(f, kommun)) for f in files]
+    return environment.get_template("LAS_MIG.md.j2").render(
+        kommun=kommun, kommun_arg=kommun if " " not in kommun else f'"{kommun}"', kommun_slug=slugify(kommun),
+        files=listed, handouts=HANDOUTS_DIR)
+
+
+def build_kit(kommun: str, out: str | Path | None = None, pdf: bool | None = None) -> Kit:
+    """Build the kit for ``kommun`` into ``out`` (default ``build/kit``) and ``<out>.zip``.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown municipality (one line, with a suggestion); nothing is written.
+    SetupError
+        When ``out`` holds files an earlier kit did not write, or a part cannot be made.
+    """
+    from .deck import write_decks
+    from .handouts import write_handouts
+    from .pages import pdf_unavailable_reason
+    from .parameters import resolve_kommun
+    from .participant import write_participant_copies
+
+    kommun = resolve_kommun(kommun, "--kommun")
+    out = Path(out or paths.PROJECT_ROOT / "build" / "kit")
+    previous = _check_target(out)
+    if pdf is None:
+        pdf = pdf_unavailable_reason() is None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.{os.getpid()}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        write_decks(staging, kommun)
+        write_handouts(staging / HANDOUTS_DIR, kommun, pdf=pdf)
+        write_participant_copies(staging / PARTICIPANT_DIR)
+        _report(kommun, staging, pdf)
+        files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
+        (staging / README_NAME).write_text(_readme(kommun, files), encoding="utf-8")
+        files = sorted([*files, README_NAME])
+        (staging / MARKER).write_text("\n".join(files) + "\n", encoding="utf-8")
+        if previous:  # an earlier kit: only its own files are there (checked above)
+            old = out.parent / f".{out.name}.{os.getpid()}.old"
+            os.replace(out, old)
+            os.replace(staging, out)
+            shutil.rmtree(old)
+        else:
+            if out.exists():
+                out.rmdir()  # empty
+            os.replace(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    zip_path = out.with_name(f"{out.name}.zip")
+    _zip(out, zip_path)
+    return Kit(out, zip_path, files)
