@@ -28,6 +28,7 @@ WIDTH_IN, HEIGHT_IN = 13.333, 7.5  # 16:9
 TEXT = "1F1F1F"
 MUTED = "3A3A3A"  # the source line: 11.4:1 on white
 HIGHLIGHT_FILL = "#fde3cc"
+_NUMBER = re.compile(r"[−+-]?[\d\s\u00a0]+(,\d+)?( %| kr)?")
 
 
 @dataclass
@@ -82,8 +83,12 @@ def table_picture(frame: pd.DataFrame, highlight: str | None = None, fontsize: f
                      colWidths=[c / sum(chars) for c in chars], bbox=[0, 0, 1, 1])
     table.auto_set_font_size(False)
     table.set_fontsize(fontsize)
-    for (row, _column), cell in table.get_celld().items():
+    numeric = [all(_NUMBER.fullmatch(row[i]) for row in cells[1:]) for i in range(len(wrap))]
+    for (row, column), cell in table.get_celld().items():
         cell.set_height((lines[row] * line_in + 0.12) / height)
+        if numeric[column]:
+            cell._loc = "right"  # figures line up on their last digit
+            cell.get_text().set_horizontalalignment("right")
         cell.set_edgecolor("#8a8a8a")
         cell.visible_edges = "B"
         cell.PAD = 0.5 * char_in / width_in * len(chars)
@@ -92,7 +97,10 @@ def table_picture(frame: pd.DataFrame, highlight: str | None = None, fontsize: f
             cell.set_linewidth(1.6)
             cell.set_edgecolor("black")
         elif highlight is not None and rows[row][0] == highlight:
+            cell.visible_edges = "closed"  # shaded, outlined and bold: clear in greyscale too
             cell.set_facecolor(HIGHLIGHT_FILL)
+            cell.set_edgecolor("black")
+            cell.set_linewidth(1.4)
             cell.set_text_props(fontweight="bold")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=150, metadata={"Software": None})

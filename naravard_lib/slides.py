@@ -34,7 +34,8 @@ SLIDE_TAGS = {"slide-new": "slide", "slide-sub": "subslide", "slide-fragment": "
 #: A table with more rows than this is shown as a fragment.
 LONG_TABLE_ROWS = 8
 #: RISE settings stored in each teaching notebook's metadata (read by jupyterlab-rise when the slideshow starts).
-RISE_SETTINGS = {"theme": "simple", "transition": "none", "scroll": True, "start_slideshow_at": "beginning",
+#: The "white" theme: high contrast, and its font is bundled ("simple" and others load Google Fonts).
+RISE_SETTINGS = {"theme": "white", "transition": "none", "scroll": True, "start_slideshow_at": "beginning",
                  "slideNumber": "c/t", "enable_chalkboard": False, "auto_select": "none"}
 
 _ROW = re.compile(r"<tr[\s>]")
