@@ -63,7 +63,7 @@ def table_picture(frame: pd.DataFrame, highlight: str | None = None, fontsize: f
     Shown at that width on a slide, the text is ``fontsize`` points. The row whose first cell is
     ``highlight`` is shaded and bold (also readable in greyscale).
     """
-    char_in = fontsize * 0.62 / 72  # DejaVu Sans: about 0.6 em per character
+    char_in = fontsize * 0.57 / 72  # DejaVu Sans: a little over half an em per character, on average
     budget = int(width_in / char_in) - 2 * len(frame.columns)
     cells = [[str(c) for c in frame.columns]] + [[str(v) for v in row] for row in frame.itertuples(index=False)]
     wrap = [max(len(word) for row in cells for word in row[i].split() or [""]) for i in range(len(frame.columns))]
@@ -79,7 +79,7 @@ def table_picture(frame: pd.DataFrame, highlight: str | None = None, fontsize: f
     figure = plt.figure(figsize=(width_in, height))
     ax = figure.add_axes([0, 0, 1, 1])
     ax.axis("off")
-    table = ax.table(cellText=rows[1:], colLabels=rows[0], cellLoc="left",
+    table = ax.table(cellText=rows[1:], colLabels=rows[0], cellLoc="left", colLoc="left",
                      colWidths=[c / sum(chars) for c in chars], bbox=[0, 0, 1, 1])
     table.auto_set_font_size(False)
     table.set_fontsize(fontsize)
@@ -121,7 +121,7 @@ def _framework(name: str, columns: list[str], title: str, alt_intro: str) -> Vis
     rows = data.load_frameworks().query("ramverk == @name").sort_values("ordning")
     shown = rows[columns].rename(columns={"ordning": "Nr", "namn": "Namn", "citat": "Med planens ord"})
     alt = alt_intro + " " + " ".join(f"{r.ordning}. {getattr(r, columns[-1])}." for r in rows.itertuples())
-    return Visual(table_picture(shown), alt,
+    return Visual(table_picture(shown, fontsize=18), alt,
                   _rows_source(rows), title)
 
 
@@ -190,21 +190,23 @@ def _transition(kommun: str) -> Visual:
     return Visual(_png(ax.figure), alt, report.SOURCE_INITIATIVES, "Från nivå till nivå, 2019 → 2023")
 
 
-def _wheel(kommun: str) -> Visual:
+def _strategies(kommun: str) -> Visual:
     from .dashboard import source_strategies
-    from .strategies import strategy_table, wheel
+    from .strategies import strategy_table
 
-    names = strategy_table().iloc[:, 1].tolist()
-    ax = wheel()
-    alt = ("Figur: de fyra strategierna runt invånarens behov: " + "; ".join(f"{n}" for n in names) + ".")
-    return Visual(_png(ax.figure), alt, source_strategies(), "Fyra strategier")
+    table = strategy_table().rename(columns={"Strategi": "Nr", "Titel": "Strategi", "Esther": "Esthers ord"})
+    alt = ("Tabell: de fyra strategierna i kommunernas plan med Esthers ord. "
+           + " ".join(f"{row[0]}. {row[1]}." for row in table.itertuples(index=False)))
+    return Visual(table_picture(table, fontsize=15), alt, source_strategies(), "Fyra strategier")
 
 
 #: The pictures a plan step can name in the guide's column "Bild i bildspelet".
 VISUALS = {"enkla-regler": _simple_rules, "principer": _principles, "tidslinje": _timeline, "stapel-2024": _bars,
-           "karta": _map, "lika-bas": _equal_base, "forflyttning": _transition, "strategihjul": _wheel}
+           "karta": _map, "lika-bas": _equal_base, "forflyttning": _transition, "strategier": _strategies}
 #: Pictures beside which the municipality's own figures are shown.
 _WITH_FIGURES = {"stapel-2024", "karta", "lika-bas"}
+#: Pictures wide enough to take the slide's whole width.
+_WIDE = {"tidslinje"}
 
 
 def municipality_facts(kommun: str) -> list[str]:
@@ -336,11 +338,14 @@ def build_deck(plan: SessionPlan, kommun: str):
         if step.picture:
             with plt.rc_context(SLIDE_FONTS):
                 visual = VISUALS[step.picture](kommun)
-            _, height = _picture(slide, visual, 0.5, 1.45, 8.4, 5.0)
-            _textbox(slide, 0.5, 1.5 + height, 8.4, 0.8, [visual.source], 11, color=MUTED)
+            wide = step.picture in _WIDE  # the whole width; the notebook is named in the notes
+            width = WIDTH_IN - 1.0 if wide else 8.4
+            _, height = _picture(slide, visual, 0.5, 1.45, width, 5.0)
+            _textbox(slide, 0.5, 1.5 + height, width, 0.8, [visual.source], 11, color=MUTED)
             if step.picture in _WITH_FIGURES:
                 side = [kommun, *municipality_facts(kommun), "", *side]
-            _textbox(slide, 9.2, 1.6, 3.7, 5.2, side, 16, bold_first=step.picture in _WITH_FIGURES)
+            if not wide:
+                _textbox(slide, 9.2, 1.6, 3.7, 5.2, side, 16, bold_first=step.picture in _WITH_FIGURES)
             notes += f"\n\nBilden: {visual.alt}\n{visual.source}"
             sources.append(visual.source)
         else:

@@ -143,3 +143,18 @@ def test_a_folder_with_other_files_is_not_replaced(tmp_path):
     result = CliRunner().invoke(app, ["kit", "--kommun", "Habo", "--out", str(tmp_path / "kit")])
     assert result.exit_code == 2 and "was not made by `naravard kit`" in result.output
     assert mine.read_text(encoding="utf-8") == "viktigt" and sorted(tmp_path.iterdir()) == [tmp_path / "kit"]
+
+
+@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdfinfo"),
+                    reason="LibreOffice (soffice) or poppler-utils is not installed")
+def test_libreoffice_opens_the_deck_with_every_slide(kit, tmp_path):
+    deck_path = kit.folder / "bildspel-90-minuter-habo.pptx"
+    profile = (tmp_path / "profile").as_uri()  # a profile of its own: runs beside another soffice
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(deck_path)], capture_output=True, check=True, timeout=120)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "bildspel-90-minuter-habo.pdf")], capture_output=True,
+                          text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages == len(Presentation(str(deck_path)).slides)
+    text = text_of(tmp_path / "bildspel-90-minuter-habo.pdf")
+    assert "Passets upplägg (90 minuter)" in text and "Nära vård 2024: 927 826 kr" in text
