@@ -183,11 +183,14 @@ def kit(
     Exit code 2 on bad input (unknown municipality, an --out folder holding other files); nothing is written then.
     """
     from .kit import build_kit
+    from .pages import pdf_unavailable_reason
 
     try:
         made = build_kit(kommun, out)
     except NaravardError as error:
         _fail(error)
+    if pdf_unavailable_reason():
+        typer.echo(f"PDF skipped: {pdf_unavailable_reason()}", err=True)
     for name in made.files:
         typer.echo(f"wrote {made.folder / name}")
     typer.echo(f"wrote {made.zip_path}")

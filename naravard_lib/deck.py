@@ -369,6 +369,31 @@ def deck_filename(plan: SessionPlan, slug: str) -> str:
     return f"bildspel-{plan.slug}-{slug}.pptx"
 
 
+def save_deck(presentation, target: Path) -> Path:
+    """Save a deck to ``target``: complete or not at all, and the same bytes for the same deck.
+
+    python-pptx stamps each zip entry with the time of saving; the entries are re-stamped with one
+    fixed date, so rebuilding a kit changes a deck's file only when its content changes.
+    """
+    import os
+    import zipfile
+
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    target = Path(target)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as copy:
+            for entry in source.infolist():
+                stamped = zipfile.ZipInfo(entry.filename, (2024, 1, 1, 0, 0, 0))
+                stamped.compress_type = zipfile.ZIP_DEFLATED
+                copy.writestr(stamped, source.read(entry))
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
+
+
 def write_decks(out_dir: Path, kommun: str) -> list[Path]:
     """Write one deck per session plan of the guide into ``out_dir``; return their paths."""
     from .form import slugify
@@ -379,6 +404,6 @@ def write_decks(out_dir: Path, kommun: str) -> list[Path]:
     written = []
     for plan in session_plans().values():
         target = out_dir / deck_filename(plan, slugify(kommun))
-        build_deck(plan, kommun).save(target)
+        save_deck(build_deck(plan, kommun), target)
         written.append(target)
     return written
