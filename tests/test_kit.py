@@ -161,3 +161,8 @@ def test_libreoffice_opens_the_deck_with_every_slide(kit, tmp_path):
     assert pages == len(Presentation(str(deck_path)).slides)
     text = text_of(tmp_path / "bildspel-90-minuter-habo.pdf")
     assert "Passets upplägg (90 minuter)" in text and "Nära vård 2024: 927 826 kr" in text
+
+
+def test_the_trainer_guide_points_to_the_kit_and_the_slideshow():
+    text = guide.GUIDE.read_text(encoding="utf-8")
+    assert "make kit KOMMUN=" in text and "Alt + R" in text and "## Utbildarens kit" in text
