@@ -217,7 +217,7 @@ def municipality_facts(kommun: str) -> list[str]:
             f"Andel av länets pengar: {format_percent(k['andel_medel_2024_pct'])} "
             f"(befolkning {format_percent(k['andel_befolkning_2024_pct'])})",
             f"Plats {k['rang_2024']} av 13 i länet",
-            f"Ändring sedan 2023: {format_sek(k['forandring_2023_2024'])}"]
+            f"Ändring mot 2023: {format_sek(k['forandring_2023_2024'])}"]
 
 
 def step_title(step: Step) -> str:
@@ -345,7 +345,7 @@ def build_deck(plan: SessionPlan, kommun: str):
             if step.picture in _WITH_FIGURES:
                 side = [kommun, *municipality_facts(kommun), "", *side]
             if not wide:
-                _textbox(slide, 9.2, 1.6, 3.7, 5.2, side, 16, bold_first=step.picture in _WITH_FIGURES)
+                _textbox(slide, 9.1, 1.6, 3.9, 5.2, side, 15, bold_first=step.picture in _WITH_FIGURES)
             notes += f"\n\nBilden: {visual.alt}\n{visual.source}"
             sources.append(visual.source)
         else:
