@@ -17,6 +17,10 @@ import tempfile
 from pathlib import Path
 
 
+class FolderNotWritable(OSError):
+    """:func:`write_atomic` could not create its temporary file: the folder is the problem, not the file."""
+
+
 class InputFileProblem(ValueError):
     """An input file that must not be read: not a regular file, or too large. One line, no path."""
 
@@ -85,7 +89,8 @@ def write_atomic(path: str | Path, content: str | bytes, scratch: str | Path | N
     The content goes to a temporary file (in ``scratch``, which must be on the same file system, or
     beside ``path``), is flushed and fsynced, gets the mode of the file it replaces (a new file: the
     user's ``umask``) and then replaces ``path`` with :func:`os.replace`. An error leaves ``path`` as
-    it was, removes the temporary file and is raised as the ``OSError`` it was.
+    it was, removes the temporary file and is raised as the ``OSError`` it was
+    (:class:`FolderNotWritable` when the temporary file could not be created).
 
     Examples
     --------
@@ -96,12 +101,15 @@ def write_atomic(path: str | Path, content: str | bytes, scratch: str | Path | N
     """
     path = Path(path)
     folder = Path(scratch) if scratch is not None else path.parent
-    folder.mkdir(parents=True, exist_ok=True)
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except OSError:
         mode = default_mode()
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise FolderNotWritable(error.errno, error.strerror, str(folder)) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content.encode("utf-8") if isinstance(content, str) else content)

@@ -594,7 +594,7 @@ def write_atomic(path: str | Path, text: str | bytes, scratch: str | Path | None
         return files.write_atomic(path, text, scratch)
     except OSError as error:
         folder = path.parent
-        if not folder.is_dir() or not os.access(folder, os.W_OK):
+        if isinstance(error, files.FolderNotWritable):
             raise FormError(f"{_display(folder)}: cannot write to this folder ({error.strerror}); choose another "
                             "folder", f"{_display(folder)}: det går inte att skriva i mappen ({error.strerror}); "
                             "välj en annan mapp") from None
