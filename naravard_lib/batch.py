@@ -194,7 +194,9 @@ def _stage_report(params, staging, template, kernel_name, timeout, pdf, kernel) 
             os.write(2, traceback.format_exc().encode("utf-8", "replace"))
         except OSError:  # the log is on the full disk too
             pass
-        return ReportResult(params.kommun, params.slug, False, error=_one_line(exc), disk_full=_is_disk_full(exc))
+        full = _is_disk_full(exc)
+        error = f"DiskFull: {files.os_error_text(exc)}" if full and isinstance(exc, OSError) else _one_line(exc)
+        return ReportResult(params.kommun, params.slug, False, error=error, disk_full=full)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -827,9 +829,11 @@ def _publish(folder: OutputFolder, result: ReportResult) -> ReportResult:
     try:
         folder.publish(result, folder.path / f"repeat-{result.copy}" if result.copy else None)
     except OSError as exc:
-        return ReportResult(result.kommun, result.slug, False, copy=result.copy, disk_full=_is_disk_full(exc),
-                            error=f"PublishError: cannot replace {files.os_error_text(exc)}; the report's "
-                                  "earlier files are unchanged")
+        full = _is_disk_full(exc)
+        return ReportResult(result.kommun, result.slug, False, copy=result.copy, disk_full=full,
+                            error=f"DiskFull: {files.os_error_text(exc)}" if full else
+                            f"PublishError: cannot replace {files.os_error_text(exc)}; the report's earlier files "
+                            "are unchanged")
     return result
 
 
@@ -1296,7 +1300,7 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
                         results.append(result)
                         progress.update(1)
                         if result.disk_full:
-                            raise _Full(result.error)
+                            raise _Full(f"{result.kommun}: {result.error.removeprefix('DiskFull: ')}")
                 finally:
                     runs.close()  # stops the workers still running when anything goes wrong here
         except _Stopped as stopped:
