@@ -34,7 +34,7 @@ MAX_BYTES = 5 * 1_048_576  # a data file is a CSV of at most 5 MB (the largest t
 
 def _display_name(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(paths.PROJECT_ROOT))
+        return str((path.parent.resolve() / path.name).relative_to(paths.PROJECT_ROOT))  # a symlink by its own name
     except ValueError:
         return str(path)
 
