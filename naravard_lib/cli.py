@@ -72,12 +72,12 @@ def _check_inputs() -> list[NaravardError]:
 
 @app.command()
 def build(
-    kommun: Annotated[Optional[list[str]], typer.Option("--kommun", "-k", help="Municipality name or slug; repeat for several. Default: all 13.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Reports built at the same time (at most one per report).")] = 2,
+    kommun: Annotated[Optional[list[str]], typer.Option("--kommun", "-k", metavar="NAME", help="Municipality name or slug; repeat for several. Default: all 13.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N", help="Reports built at the same time (at most one per report).")] = 2,
     out: Annotated[Optional[str], typer.Option("--out", "-o", metavar="DIR", help="Output folder (default: reports/, or $NARAVARD_REPORTS): new, empty or made by naravard.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Write into an --out folder that holds other files and was not made by naravard.")] = False,
-    executor: Annotated[str, typer.Option(help="'local' (worker processes) or 'dask' (dask.distributed).")] = "local",
-    scheduler: Annotated[Optional[str], typer.Option(help="Address of a running dask scheduler (with --executor dask).")] = None,
+    executor: Annotated[str, typer.Option(metavar="local|dask", help="'local' (worker processes) or 'dask' (dask.distributed).")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option(metavar="ADDRESS", help="Address of a running dask scheduler (with --executor dask).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write <slug>.pdf for every report.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", help="Show the kernels' own log messages and tracebacks.")] = False,
@@ -196,7 +196,7 @@ def validate() -> None:
 
 @app.command()
 def participant(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the participant copies.")] = Path("build/participant"),
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Folder for the participant copies.")] = Path("build/participant"),
 ) -> None:
     """Write participant copies of the exercises: solution cells removed, outputs cleared."""
     from .participant import write_participant_copies
@@ -230,11 +230,11 @@ def _read_answers(sources):
 
 @form_app.command("export")
 def form_export(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the documents.")],
-    answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", help=_ANSWERS_HELP)] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder for the documents.")],
+    answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", metavar="FILE|DIR", help=_ANSWERS_HELP)] = None,
     draft: Annotated[bool, typer.Option("--draft", help="Export the pre-filled draft instead of answers files.")] = False,
-    kommun: Annotated[Optional[str], typer.Option("--kommun", "-k", help="With --draft: cite this municipality's money.")] = None,
-    report: Annotated[str, typer.Option(help="With --draft: whose report it is.")] = "Jönköpings län",
+    kommun: Annotated[Optional[str], typer.Option("--kommun", "-k", metavar="NAME", help="With --draft: cite this municipality's money.")] = None,
+    report: Annotated[str, typer.Option(metavar="NAME", help="With --draft: whose report it is.")] = "Jönköpings län",
 ) -> None:
     """Write each report's answers as Markdown and HTML in the form's order; with several files, a summary.
 
@@ -271,7 +271,7 @@ def form_export(
 
 
 @form_app.command("summary")
-def form_summary(answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", help=_ANSWERS_HELP)] = None) -> None:
+def form_summary(answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", metavar="FILE|DIR", help=_ANSWERS_HELP)] = None) -> None:
     """Count the single-choice answers (questions 1, 2, 4, 9a) per printed option across answers files."""
     from . import form
 
@@ -282,7 +282,7 @@ def form_summary(answers: Annotated[Optional[list[Path]], typer.Option("--answer
 
 
 @form_app.command("check")
-def form_check(answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", help=_ANSWERS_HELP)] = None) -> None:
+def form_check(answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", metavar="FILE|DIR", help=_ANSWERS_HELP)] = None) -> None:
     """Check answers files; print how many questions each has answered."""
     from . import form
 
@@ -295,8 +295,8 @@ def form_check(answers: Annotated[Optional[list[Path]], typer.Option("--answers"
 
 @form_app.command("draft")
 def form_draft(
-    item: Annotated[Optional[list[str]], typer.Option("--item", "-i", help="Question id such as 5a; repeat for several. Default: all.")] = None,
-    kommun: Annotated[Optional[str], typer.Option("--kommun", "-k", help="Cite this municipality's money.")] = None,
+    item: Annotated[Optional[list[str]], typer.Option("--item", "-i", metavar="ID", help="Question id such as 5a; repeat for several. Default: all.")] = None,
+    kommun: Annotated[Optional[str], typer.Option("--kommun", "-k", metavar="NAME", help="Cite this municipality's money.")] = None,
 ) -> None:
     """Print the pre-filled draft (Swedish Markdown): proposal and evidence per question."""
     from . import form
