@@ -7,9 +7,11 @@ The batch keeps four promises, each in its own part of this module:
   process, or a dask worker thread) keeps one :class:`WarmKernel` and runs its reports in it one
   after the other, resetting it in between and replacing it after a failure; ``isolate=True``
   (``--isolate``) starts a fresh kernel per report instead, with byte-identical output.
-- **Publish** (:func:`publish`): only the main process moves finished files into the output folder,
-  one report at a time and never while a signal is being handled. A report that fails keeps the
-  files of its previous good build.
+- **Publish** (:meth:`OutputFolder.publish`): only the main process moves finished files into the
+  output folder, one report at a time, all of its files or none, and never while a signal is being
+  handled. A report that fails, or whose files cannot be replaced, keeps the files of its previous
+  good build; a kind of file this build does not make (the PDF) is kept from the earlier one. Only
+  a folder that is new, empty or made by naravard (``.naravard/``) is written into.
 - **Describe** (:func:`describe_folder`): ``index.html`` and ``summary.csv`` are rewritten after every
   run (also an interrupted one) from what is in the folder: reports built now (``ny``), failed now
   (``fel``) and kept from an earlier build (``tidigare``, with their date).
@@ -17,9 +19,10 @@ The batch keeps four promises, each in its own part of this module:
   files and ``$TMPDIR`` use confined to ``<out>/.naravard/tmp`` and removed afterwards (also the
   leftovers of a build killed with SIGKILL), worker logs of failed reports in ``<out>/.naravard/logs``.
 
-SIGINT and SIGTERM stop the workers and their kernels, keep what is complete, rewrite the index and
-raise :class:`~naravard_lib.errors.Interrupted`. A worker or kernel that dies fails only its report;
-a new worker, or kernel, takes the next one.
+SIGHUP, SIGINT and SIGTERM stop the workers and their kernels, keep what is complete, rewrite the
+index and raise :class:`~naravard_lib.errors.Interrupted`; a full disk does the same and raises
+:class:`~naravard_lib.errors.DiskFull`. A worker or kernel that dies fails only its report; a new
+worker, or kernel, takes the next one. Workers end with the main process, quietly.
 """
 
 from __future__ import annotations
