@@ -575,9 +575,9 @@ def check_output_folder(out_dir: str | Path, force: bool = False, template: str 
     """Refuse an output folder the build must not write into, with one line saying what to do.
 
     The folder must be new, empty or made by naravard (it holds ``.naravard/``); ``force`` accepts
-    another folder. The project's own folders (and what lies inside ``data/``, ``notebooks/``,
-    ``parameters/``, the library and the template's folder), a folder holding the project, and
-    ``/`` are refused even with ``force``.
+    another folder. The project's own folders (``data/``, ``notebooks/``, ``parameters/``, ``tests/``
+    and the library, with what lies inside them; the template's folder), the project root, a folder
+    holding it, and ``/`` are refused even with ``force``.
     """
     path = Path(out_dir).absolute()
     if str(out_dir).strip() == "":
