@@ -175,14 +175,24 @@ def test_pdf_is_published_with_its_report_and_a_build_without_pdfs_keeps_and_dat
 
 
 def test_cli_builds_html_and_says_so_last_when_pdfs_cannot_be_made(tmp_path, monkeypatch):
+    """``--pdf`` (``make reports``) where WeasyPrint cannot load Pango: HTML written, earlier PDF kept, exit 3."""
     monkeypatch.setattr(batch.pages, "pdf_unavailable_reason", lambda: "WeasyPrint cannot load libpango")
     out = tmp_path / "o"
+    (out / ".naravard").mkdir(parents=True)  # a folder an earlier build made, with its PDF
+    (out / "gnosjo.pdf").write_bytes(b"%PDF-1.7 an earlier build")
+    yesterday = time.time() - 86_400
+    os.utime(out / "gnosjo.pdf", (yesterday, yesterday))
     result = CliRunner().invoke(app, ["build", "-k", "gnosjo", "--out", str(out), "-q", "--pdf",
                                       "--template", str(_template(tmp_path))])
     assert result.exit_code == 3, result.output
-    assert result.output.splitlines()[-1].startswith("error: PDF not made: WeasyPrint cannot load libpango; ")
-    assert sorted(p.name for p in out.iterdir()) == [".naravard", "gnosjo.html", "gnosjo.ipynb", "index.html",
-                                                      "summary.csv"]
+    assert result.output.splitlines()[-1] == (
+        "error: PDF not made: WeasyPrint cannot load libpango; the HTML reports are written and earlier PDFs kept "
+        "(the index dates them); fix that or build with --no-pdf")
+    assert sorted(p.name for p in out.iterdir()) == [".naravard", "gnosjo.html", "gnosjo.ipynb", "gnosjo.pdf",
+                                                      "index.html", "summary.csv"]
+    assert (out / "gnosjo.pdf").read_bytes() == b"%PDF-1.7 an earlier build"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="gnosjo.pdf"' in index and "PDF från tidigare körning" in index
 
 
 def test_cli_isolate_asks_for_a_fresh_kernel_per_report(tmp_path, monkeypatch):
