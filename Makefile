@@ -13,7 +13,7 @@ help:
 	@echo "make test        run all tests (unit tests, nbval on every notebook, browser tests)"
 	@echo "make test-browser run only the browser tests (JupyterLab, reports, dashboard in chromium)"
 	@echo "make lab         open JupyterLab on the workbook"
-	@echo "make dashboard   the dashboard as a web page (Voilà) on http://127.0.0.1:8866/; IP=0.0.0.0 for a classroom"
+	@echo "make dashboard   the dashboard as a web page (Voilà) on http://127.0.0.1:8866/; IP=0.0.0.0 for a classroom, KERNELS=4 visitors' kernels at most"
 	@echo "make notebooks   re-execute the reference notebooks in place (refresh committed outputs)"
 	@echo "make participant write participant copies of the exercises (solutions removed) to build/"
 	@echo "make kit         the trainer's kit for one municipality in build/kit/ and build/kit.zip (KOMMUN=Habo)"
@@ -110,9 +110,11 @@ lab: $(STAMP)
 # it; see README). Stop with Ctrl-C.
 IP   ?= 127.0.0.1
 PORT ?= 8866
+# Kernels at most (the pre-heated one included; about 270 MB each); a visitor beyond them is asked to try again.
+KERNELS ?= 4
 .PHONY: dashboard
 dashboard: $(STAMP)
-	$(PY) -m naravard_lib.dashboard --ip $(IP) --port $(PORT)
+	$(PY) -m naravard_lib.dashboard --ip $(IP) --port $(PORT) --max-kernels $(KERNELS)
 
 benchmark: $(STAMP) browser
 	$(PY) benchmarks/batch.py

@@ -7,9 +7,11 @@ The batch keeps four promises, each in its own part of this module:
   process, or a dask worker thread) keeps one :class:`WarmKernel` and runs its reports in it one
   after the other, resetting it in between and replacing it after a failure; ``isolate=True``
   (``--isolate``) starts a fresh kernel per report instead, with byte-identical output.
-- **Publish** (:func:`publish`): only the main process moves finished files into the output folder,
-  one report at a time and never while a signal is being handled. A report that fails keeps the
-  files of its previous good build.
+- **Publish** (:meth:`OutputFolder.publish`): only the main process moves finished files into the
+  output folder, one report at a time, all of its files or none, and never while a signal is being
+  handled. A report that fails, or whose files cannot be replaced, keeps the files of its previous
+  good build; a kind of file this build does not make (the PDF) is kept from the earlier one. Only
+  a folder that is new, empty or made by naravard (``.naravard/``) is written into.
 - **Describe** (:func:`describe_folder`): ``index.html`` and ``summary.csv`` are rewritten after every
   run (also an interrupted one) from what is in the folder: reports built now (``ny``), failed now
   (``fel``) and kept from an earlier build (``tidigare``, with their date).
@@ -17,9 +19,10 @@ The batch keeps four promises, each in its own part of this module:
   files and ``$TMPDIR`` use confined to ``<out>/.naravard/tmp`` and removed afterwards (also the
   leftovers of a build killed with SIGKILL), worker logs of failed reports in ``<out>/.naravard/logs``.
 
-SIGINT and SIGTERM stop the workers and their kernels, keep what is complete, rewrite the index and
-raise :class:`~naravard_lib.errors.Interrupted`. A worker or kernel that dies fails only its report;
-a new worker, or kernel, takes the next one.
+SIGHUP, SIGINT and SIGTERM stop the workers and their kernels, keep what is complete, rewrite the
+index and raise :class:`~naravard_lib.errors.Interrupted`; a full disk does the same and raises
+:class:`~naravard_lib.errors.DiskFull`. A worker or kernel that dies fails only its report; a new
+worker, or kernel, takes the next one. Workers end with the main process, quietly.
 """
 
 from __future__ import annotations
@@ -38,8 +41,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import pages, paths
-from .errors import Interrupted, SetupError
+from . import files, pages, paths
+from .errors import DiskFull, Interrupted, SetupError
 from .parameters import ReportParameters
 
 SUMMARY_FIELDS = [
@@ -47,9 +50,13 @@ SUMMARY_FIELDS = [
     "andel_befolkning_2024_pct", "rang_2024", "totalt_2023", "totalt_2019_2022", "forandring_2023_2024",
     "varav_pott", "varav_befolkningsandel", "befolkning_2023_11_01", "landsbygdskommun",
 ]
-HIDDEN_DIR = ".naravard"  # <out>/.naravard/{build.lock, logs/, tmp/}
+HIDDEN_DIR = ".naravard"  # <out>/.naravard/{build.lock, logs/, tmp/}: also the mark of a folder the tool made
 _VOLATILE_METADATA = ("start_time", "end_time", "duration", "exception")
-_KINDS = ("ipynb", "html", "pdf")  # the files of one report, published together
+#: The files of one report, by kind, published together. A kind a build does not make (the PDF of a
+#: build without ``--pdf``) keeps the file of an earlier build; add new kinds here.
+REPORT_FILES = {"ipynb": "{slug}.ipynb", "html": "{slug}.html", "pdf": "{slug}.pdf"}
+#: The files describing the whole folder, rewritten after every build (see :func:`_write_index`).
+FOLDER_FILES = ("summary.csv", "index.html")
 # Temporary names written by earlier versions of this module, removed by the next build.
 _LEGACY_DEBRIS = re.compile(r"^\.[a-z]+\.\d+\.(running\.ipynb|ipynb\.tmp|html\.tmp)$"
                             r"|^\.(index\.html|summary\.csv|[a-z]+\.pdf)\.\d+\.tmp$")
@@ -65,8 +72,14 @@ class ReportResult:
     ok: bool
     error: str = ""
     figures: dict = field(default_factory=dict)
-    staged: dict = field(default_factory=dict)  # kind ("ipynb", "html", "pdf") -> path in the staging folder
+    staged: dict = field(default_factory=dict)  # kind (see REPORT_FILES) -> path in the staging folder
     copy: int = 0  # benchmarks only: which repetition of the municipalities (see build's ``repeat``)
+    disk_full: bool = False  # it failed because the disk is full: the build stops
+
+
+def report_files(slug: str) -> dict[str, str]:
+    """The file names of one report, by kind: ``{"ipynb": "aneby.ipynb", "html": "aneby.html", ...}``."""
+    return {kind: pattern.format(slug=slug) for kind, pattern in REPORT_FILES.items()}
 
 
 # ------------------------------------------------------------------ execute (swappable engine)
@@ -180,11 +193,27 @@ def _stage_report(params, staging, template, kernel_name, timeout, pdf, kernel) 
 
         shutil.rmtree(folder, ignore_errors=True)
         # The whole story goes to file descriptor 2, the worker's log (the summary gets one line).
-        os.write(2, traceback.format_exc().encode("utf-8", "replace"))
-        return ReportResult(params.kommun, params.slug, False, error=_one_line(exc))
+        try:
+            os.write(2, traceback.format_exc().encode("utf-8", "replace"))
+        except OSError:  # the log is on the full disk too
+            pass
+        full = _is_disk_full(exc)
+        error = f"DiskFull: {files.os_error_text(exc)}" if full and isinstance(exc, OSError) else _one_line(exc)
+        return ReportResult(params.kommun, params.slug, False, error=error, disk_full=full)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+def _is_disk_full(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what caused it) is a full disk or an exceeded quota."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "[Errno 28]" in str(getattr(exc, "evalue", "")):  # raised inside the kernel
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _one_line(exc: BaseException) -> str:
@@ -528,29 +557,77 @@ def shutdown_kernels() -> int:
 
 # ------------------------------------------------------------------ the output folder
 
+def protected_folders(template: str | Path | None = None) -> tuple[list[Path], list[Path]]:
+    """Where a build must never write: ``(exactly these, these and everything inside them)``.
+
+    Exactly: ``/``, the project root and every folder holding it. With what is inside: ``data/``,
+    ``notebooks/``, ``parameters/``, ``tests/``, the library and the report template's folder.
+    """
+    root = paths.PROJECT_ROOT.resolve()
+    inside = [paths.DATA_DIR, paths.NOTEBOOKS_DIR, paths.PARAMETERS_DIR, root / "tests", Path(__file__).parent]
+    exactly = [Path("/"), root, *root.parents]
+    if template is not None:
+        exactly.append(Path(template).resolve().parent)
+    return exactly, [p.resolve() for p in inside]
+
+
+def check_output_folder(out_dir: str | Path, force: bool = False, template: str | Path | None = None) -> None:
+    """Refuse an output folder the build must not write into, with one line saying what to do.
+
+    The folder must be new, empty or made by naravard (it holds ``.naravard/``); ``force`` accepts
+    another folder. The project's own folders (``data/``, ``notebooks/``, ``parameters/``, ``tests/``
+    and the library, with what lies inside them; the template's folder), the project root, a folder
+    holding it, and ``/`` are refused even with ``force``.
+    """
+    path = Path(out_dir).absolute()
+    if str(out_dir).strip() == "":
+        raise SetupError("--out is empty; give the name of a folder (default: reports/)")
+    if path.exists() and not path.is_dir():
+        raise SetupError(f"--out {path}: is a file, not a folder; give the name of a folder")
+    resolved = path.resolve()
+    exactly, within = protected_folders(template)
+    if resolved in exactly or any(resolved.is_relative_to(p) for p in within):
+        raise SetupError(f"--out {path}: is the project's own folder (or /); the reports need a folder of their "
+                         "own, e.g. reports/ (the default)")
+    if path.is_dir() and not (path / HIDDEN_DIR).is_dir() and not force:
+        try:
+            entries = sorted(entry.name for entry in path.iterdir())
+        except OSError as exc:
+            raise SetupError(f"--out {path}: cannot read this folder ({exc.strerror}); choose a folder you can "
+                             "write to") from None
+        if entries:
+            raise SetupError(f"--out {path}: this folder was not made by naravard (no {HIDDEN_DIR}/ in it) and holds "
+                             f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'} ({entries[0]}"
+                             f"{', …' if len(entries) > 1 else ''}); choose a new or empty folder, or add --force to "
+                             "write the reports into it")
+
+
 class OutputFolder:
     """The output folder during one build: lock, staging area, logs, publishing and cleaning.
 
-    Use as a context manager. Entering checks the folder can be written, takes the lock (or
-    raises :class:`SetupError` naming the build that holds it) and removes what killed builds left.
-    Leaving removes the staging area, including anything redirected there from ``$TMPDIR``.
+    Use as a context manager. Entering checks the folder is one the build may write into (see
+    :func:`check_output_folder`) and can be written, takes the lock (or raises :class:`SetupError`
+    naming the build that holds it) and removes what killed builds left. Leaving removes the
+    staging area, including anything redirected there from ``$TMPDIR``.
     """
 
-    def __init__(self, out_dir: str | Path):
+    def __init__(self, out_dir: str | Path, force: bool = False, template: str | Path | None = None):
         self.path = Path(out_dir).absolute()
         self.hidden = self.path / HIDDEN_DIR
         self.logs = self.hidden / "logs"
         self.staging = self.hidden / "tmp" / str(os.getpid())
         self._lock = None
+        self._force, self._template = force, template
+        self._raw = out_dir
 
     def __enter__(self) -> OutputFolder:
-        if self.path.exists() and not self.path.is_dir():
-            raise SetupError(f"--out {self.path}: is a file, not a folder; give the name of a folder")
+        check_output_folder(self._raw, self._force, self._template)
         try:
             self.hidden.mkdir(parents=True, exist_ok=True)
             self._lock = open(self.hidden / "build.lock", "a+", encoding="utf-8")  # noqa: SIM115
         except OSError as exc:
-            raise SetupError(f"--out {self.path}: cannot write there ({exc.strerror or exc}); "
+            full = " (the disk is full)" if _is_disk_full(exc) else ""
+            raise SetupError(f"--out {self.path}: cannot write there ({exc.strerror or exc}){full}; "
                              "choose a folder you can write to") from None
         self._take_lock()
         self._remove_debris()
@@ -596,15 +673,23 @@ class OutputFolder:
         return self._lock.fileno()
 
     def publish(self, result: ReportResult, into: Path | None = None) -> None:
-        """Move a finished report's staged files into place; drop a PDF left from an older build."""
+        """Move a finished report's staged files into place, all of them or none.
+
+        The files they replace are moved aside first and put back when any move fails, so a report
+        is never half-replaced; a kind this build did not make (the PDF without ``--pdf``) keeps
+        the earlier file, which the index marks as from an earlier build.
+
+        Raises
+        ------
+        OSError
+            A file could not be replaced (a folder in its place, an immutable file, a full disk); the
+            report's files in the folder are as they were.
+        """
         if into is not None:
             into.mkdir(exist_ok=True)
-        for kind in _KINDS:
-            final = (into or self.path) / f"{result.slug}.{kind}"
-            if kind in result.staged:
-                os.replace(result.staged[kind], final)
-            elif kind == "pdf":
-                final.unlink(missing_ok=True)  # it showed the previous build
+        names = report_files(result.slug)
+        moves = [(Path(staged), (into or self.path) / names[kind]) for kind, staged in result.staged.items()]
+        files.replace_together(moves, self.staging / f"{result.slug}.replaced")
         if into is None:
             (self.logs / f"{result.slug}.log").unlink(missing_ok=True)
 
@@ -617,9 +702,7 @@ class OutputFolder:
 
     def write_text(self, name: str, text: str) -> None:
         """Write ``name`` in the folder atomically (through the staging area)."""
-        temporary = self.staging / name
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, self.path / name)
+        files.write_atomic(self.path / name, text, scratch=self.staging)
 
 
 def _built_at(path: Path) -> str:
@@ -639,7 +722,8 @@ def describe_folder(out: Path, fresh: dict[str, ReportResult], failed: dict[str,
 
     entries = []
     for kommun, slug in load_municipalities()[["kommun", "slug"]].itertuples(index=False):
-        notebook, page = out / f"{slug}.ipynb", out / f"{slug}.html"
+        names = report_files(slug)
+        notebook, page, pdf = out / names["ipynb"], out / names["html"], out / names["pdf"]
         on_disk = notebook.is_file() and page.is_file()
         figures, built_at, error = {}, "", ""
         if slug in fresh:
@@ -659,8 +743,11 @@ def describe_folder(out: Path, fresh: dict[str, ReportResult], failed: dict[str,
             status = "fel" if error else "tidigare"
         else:
             continue
-        entries.append(pages.IndexEntry(kommun, slug, status, error, figures, built_at,
-                                        has_pdf=(out / f"{slug}.pdf").is_file()))
+        has_pdf = pdf.is_file()
+        # A PDF older than its report's notebook is from an earlier build (a build without --pdf keeps it).
+        earlier_pdf = has_pdf and on_disk and pdf.stat().st_mtime < notebook.stat().st_mtime - 1
+        entries.append(pages.IndexEntry(kommun, slug, status, error, figures, built_at, has_pdf=has_pdf,
+                                        pdf_built_at=_built_at(pdf) if earlier_pdf else ""))
     return entries
 
 
@@ -691,14 +778,20 @@ def _data_version() -> str:
 
 def _write_index(folder: OutputFolder, fresh: dict, failed: dict) -> None:
     entries = describe_folder(folder.path, fresh, failed)
-    folder.write_text("summary.csv", summary_csv(entries))
-    folder.write_text("index.html", pages.index_page(entries, time.strftime("%Y-%m-%d %H:%M"), _data_version()))
+    texts = {"summary.csv": summary_csv(entries),
+             "index.html": pages.index_page(entries, time.strftime("%Y-%m-%d %H:%M"), _data_version())}
+    for name in FOLDER_FILES:  # all built before any is written
+        folder.write_text(name, texts[name])
 
 
 # ------------------------------------------------------------------ signals
 
+#: The signals that stop a build cleanly (exit code 128 + the signal's number).
+STOP_SIGNALS = (signal.SIGHUP, signal.SIGINT, signal.SIGTERM)
+
+
 class _Stop:
-    """Turns SIGINT/SIGTERM into a flag the main loop checks, so no publish is cut in half."""
+    """Turns SIGHUP/SIGINT/SIGTERM into a flag the main loop checks, so no publish is cut in half."""
 
     def __init__(self):
         self.signum = 0
@@ -711,7 +804,7 @@ class _Stop:
         import threading
 
         if threading.current_thread() is threading.main_thread():
-            for signum in (signal.SIGINT, signal.SIGTERM):
+            for signum in STOP_SIGNALS:
                 self._previous[signum] = signal.signal(signum, self._handler)
         return self
 
@@ -727,6 +820,31 @@ class _Stop:
 class _Stopped(Exception):
     def __init__(self, signum):
         self.signum = signum
+
+
+class _Full(Exception):
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _publish(folder: OutputFolder, result: ReportResult) -> ReportResult:
+    """Publish one finished report; when its files cannot be replaced it fails alone (``fel``)."""
+    try:
+        folder.publish(result, folder.path / f"repeat-{result.copy}" if result.copy else None)
+    except OSError as exc:
+        full = _is_disk_full(exc)
+        return ReportResult(result.kommun, result.slug, False, copy=result.copy, disk_full=full,
+                            error=f"DiskFull: {files.os_error_text(exc)}" if full else
+                            f"PublishError: cannot replace {files.os_error_text(exc)}; the report's earlier files "
+                            "are unchanged")
+    return result
+
+
+def _quietly(function, *args) -> None:
+    try:
+        function(*args)
+    except OSError:  # e.g. keeping a log on a full disk: the report's error is already known
+        pass
 
 
 # ------------------------------------------------------------------ executors
@@ -774,6 +892,7 @@ def _worker(conn, inherited: list, staging: str, template: str, pdf: bool, verbo
     """
     for fd in inherited:  # the build's lock and the main process's ends of the workers' pipes: a worker
         os.close(fd)      # must see the end of its pipe when the main process dies
+    _end_with_parent()
     kernel = None
     terminal = os.dup(1), os.dup(2)
     try:
@@ -799,8 +918,8 @@ def _worker(conn, inherited: list, staging: str, template: str, pdf: bool, verbo
             result.copy = job.copy
             conn.send(result)
             _worker_signals()  # in case a library changed them while the report ran
-    except EOFError:
-        pass  # the main process is gone
+    except (EOFError, OSError):
+        pass  # the main process is gone (its end of the pipe is closed): end quietly
     finally:
         if kernel is not None:
             kernel.shutdown()
@@ -811,7 +930,26 @@ def _worker(conn, inherited: list, staging: str, template: str, pdf: bool, verbo
 
 def _worker_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a closed terminal reaches the main process too
     signal.signal(signal.SIGTERM, _worker_terminated)
+
+
+def _end_with_parent() -> None:
+    """Have the kernel send this worker SIGTERM when the main process dies (Linux), so it ends at once.
+
+    Otherwise a worker whose main process was killed (SIGKILL) would finish its report first and
+    only then find its pipe closed. Elsewhere the closed pipe alone ends it, quietly, a bit later.
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the main process died before the call
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _worker_terminated(signum, _frame) -> None:
@@ -922,7 +1060,7 @@ def _run_local(jobs, folder: OutputFolder, workers: int, template: Path, pdf: bo
                 code = worker.process.exitcode
                 worker.close()
                 pool.remove(worker)
-                if code in (-signal.SIGINT, -signal.SIGTERM, 128 + signal.SIGINT, 128 + signal.SIGTERM):
+                if code is not None and abs(code) % 128 in STOP_SIGNALS:
                     time.sleep(0.5)  # a signal to the process group may reach the worker first
                     stop.check()
                 if pending:
@@ -1034,6 +1172,27 @@ def _dask_some_done(dask_wait, waiting):
 
 # ------------------------------------------------------------------ the build
 
+def loopback_problem(timeout: float = 2) -> str:
+    """Why kernels could not talk to this process over ``127.0.0.1``, in one line; ``""`` when they can.
+
+    Jupyter kernels listen on the loopback interface; without it every kernel start waits a minute
+    and fails with no hint. This tries a connection to itself, within ``timeout`` seconds.
+    """
+    import socket
+
+    try:
+        with socket.socket() as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen(1)
+            with socket.create_connection(server.getsockname(), timeout=timeout):
+                pass
+    except OSError as exc:
+        return (f"this machine has no working loopback network (127.0.0.1: {exc.strerror or exc}); Jupyter "
+                "kernels talk to the build over it; bring the interface up (as root: ip link set lo up) and "
+                "run the build again")
+    return ""
+
+
 def _skip_iri_format_check() -> None:
     """Keep jsonschema from compiling the optional ``iri`` format checker in this process.
 
@@ -1051,7 +1210,7 @@ def _skip_iri_format_check() -> None:
 def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, executor: str = "local",
           scheduler: str | None = None, template: str | Path | None = None,
           show_progress: bool = True, verbose: bool = False, pdf: bool = False, isolate: bool = False,
-          repeat: int = 1) -> list[ReportResult]:
+          repeat: int = 1, force: bool = False) -> list[ReportResult]:
     """Run every report, publish the finished ones, then rewrite ``summary.csv`` and ``index.html``.
 
     Parameters
@@ -1078,6 +1237,8 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
     repeat : int
         Benchmarks only: run every report ``repeat`` times; copy ``n`` (from 1) is published to
         ``<out>/repeat-<n>/`` and is not in the index.
+    force : bool
+        Write into a folder that is not empty and was not made by naravard (``--force``).
 
     Returns
     -------
@@ -1087,11 +1248,15 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
     Raises
     ------
     SetupError
-        The folder cannot be written, another build holds it, or the scheduler does not answer.
-        Nothing in the folder is changed.
+        The folder is not one the build may write into (see :func:`check_output_folder`), cannot be
+        written, another build holds it, the scheduler does not answer, or this machine has no
+        loopback network. Nothing in the folder is changed.
+    DiskFull
+        The disk filled up: the build stopped, the reports published so far are kept, the index and
+        summary describe the folder (when there was room to write them) and temporary files are removed.
     Interrupted
-        SIGINT or SIGTERM arrived: workers and kernels are stopped, finished reports are kept, the
-        index and summary describe the folder, temporary files are removed.
+        SIGHUP, SIGINT or SIGTERM arrived: workers and kernels are stopped, finished reports are kept,
+        the index and summary describe the folder, temporary files are removed.
     """
     from tqdm.auto import tqdm
 
@@ -1101,6 +1266,10 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
     if not template.is_file():
         raise SetupError(f"report template {template} not found; restore notebooks/kommunrapport.ipynb (git)")
     workers = max(1, min(workers, len(jobs)))
+    check_output_folder(out_dir, force, template)
+    problem = loopback_problem()
+    if problem:
+        raise SetupError(problem)
     if executor == "dask" and scheduler:
         check_scheduler(scheduler)  # fails in seconds, before the folder is touched
     if executor == "local":
@@ -1110,7 +1279,8 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
 
         pages._exporter()
     fresh, failed, results = {}, {}, []
-    with _Stop() as stop, OutputFolder(out_dir) as folder, _environment(_isolated_env(folder.staging)):
+    with _Stop() as stop, OutputFolder(out_dir, force, template) as folder, \
+            _environment(_isolated_env(folder.staging)):
         work = [_Job(params, str(folder.staging if copy == 0 else folder.staging / f"repeat-{copy}"), copy)
                 for copy in range(max(1, repeat)) for params in jobs]
         for job in work:
@@ -1123,24 +1293,43 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
                                                               isolate))
                 try:
                     for result in runs:
-                        if result.copy:
-                            if result.ok:
-                                folder.publish(result, folder.path / f"repeat-{result.copy}")
-                        elif result.ok:
-                            folder.publish(result)
+                        if result.ok:
+                            result = _publish(folder, result)
+                        if result.ok and not result.copy:
                             fresh[result.slug] = result
-                        else:
-                            folder.keep_log(result.slug)
+                        elif not result.copy:
+                            _quietly(folder.keep_log, result.slug)
                             failed[result.slug] = result
                         results.append(result)
                         progress.update(1)
+                        if result.disk_full:
+                            raise _Full(f"{result.kommun}: {result.error.removeprefix('DiskFull: ')}")
                 finally:
                     runs.close()  # stops the workers still running when anything goes wrong here
         except _Stopped as stopped:
             _write_index(folder, fresh, failed)
             raise Interrupted(stopped.signum, f"stopped by {signal.Signals(stopped.signum).name}: {len(fresh)} of "
                               f"{len(jobs)} reports written to {folder.path}; the index lists what is there") from None
-        _write_index(folder, fresh, failed)
+        except _Full as full:
+            shutil.rmtree(folder.hidden / "tmp", ignore_errors=True)  # room for the index
+            folder.staging.mkdir(parents=True, exist_ok=True)
+            try:
+                _write_index(folder, fresh, failed)
+                index = "the index lists what is there"
+            except OSError:
+                index = "the index could not be updated (it still links only reports that are there)"
+            raise DiskFull(f"the disk is full ({full.reason}): the build stopped; {len(fresh)} of {len(jobs)} "
+                           f"reports written to {folder.path}, {index}; free some space and run the build "
+                           "again") from None
+        try:
+            _write_index(folder, fresh, failed)
+        except OSError as exc:
+            if _is_disk_full(exc):
+                raise DiskFull(f"the disk is full ({files.os_error_text(exc)}): {len(fresh)} of {len(jobs)} "
+                               f"reports written to {folder.path}, but the index could not be updated; free some "
+                               "space and run the build again") from None
+            raise SetupError(f"--out {folder.path}: cannot write {files.os_error_text(exc)}; the reports are "
+                             "written, the index is not") from None
     order = {p.slug: i for i, p in enumerate(jobs)}
     results.sort(key=lambda r: (r.copy, order[r.slug]))
     return results

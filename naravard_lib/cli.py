@@ -1,8 +1,9 @@
 """The ``naravard`` command: build the municipality reports, validate inputs, make participant copies.
 
 Every predictable mistake is one line on stderr and a documented exit code (see
-:mod:`naravard_lib.errors`): 0 all written, 1 some reports failed, 2 bad input or setup,
-130/143 stopped by SIGINT/SIGTERM. ``--verbose`` adds tracebacks for unexpected errors.
+:mod:`naravard_lib.errors`): 0 all written, 1 some reports failed (or the disk filled up), 2 bad
+input or setup, 3 PDFs asked for but not possible here, 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.
+``--verbose`` adds tracebacks for unexpected errors.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import paths
-from .errors import EXIT_BAD_INPUT, EXIT_REPORTS_FAILED, Interrupted, NaravardError, SetupError
+from .errors import EXIT_BAD_INPUT, EXIT_NO_PDF, EXIT_REPORTS_FAILED, DiskFull, Interrupted, NaravardError, SetupError
 
 
 
@@ -42,7 +43,8 @@ class _OneLineErrors(typer.Typer):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-app = _OneLineErrors(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+# Plain (click) help: typer's boxed help shows "<bool>" beside flags that take no value.
+app = _OneLineErrors(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                      help="Nära vård workbook: reports per municipality, checks and teaching material.")
 
 
@@ -70,11 +72,12 @@ def _check_inputs() -> list[NaravardError]:
 
 @app.command()
 def build(
-    kommun: Annotated[Optional[list[str]], typer.Option("--kommun", "-k", help="Municipality name or slug; repeat for several. Default: all 13.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Reports built at the same time (at most one per report).")] = 2,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: reports/).")] = None,
-    executor: Annotated[str, typer.Option(help="'local' (worker processes) or 'dask' (dask.distributed).")] = "local",
-    scheduler: Annotated[Optional[str], typer.Option(help="Address of a running dask scheduler (with --executor dask).")] = None,
+    kommun: Annotated[Optional[list[str]], typer.Option("--kommun", "-k", metavar="NAME", help="Municipality name or slug; repeat for several. Default: all 13.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N", help="Reports built at the same time (at most one per report).")] = 2,
+    out: Annotated[Optional[str], typer.Option("--out", "-o", metavar="DIR", help="Output folder (default: reports/, or $NARAVARD_REPORTS): new, empty or made by naravard.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Write into an --out folder that holds other files and was not made by naravard.")] = False,
+    executor: Annotated[str, typer.Option(metavar="local|dask", help="'local' (worker processes) or 'dask' (dask.distributed).")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option(metavar="ADDRESS", help="Address of a running dask scheduler (with --executor dask).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write <slug>.pdf for every report.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", help="Show the kernels' own log messages and tracebacks.")] = False,
@@ -83,17 +86,22 @@ def build(
 ) -> None:
     """Build one HTML report per municipality, an index.html and a summary.csv.
 
-    Exit codes: 0 all written, 1 some reports failed (the others are written), 2 bad input or setup
-    (nothing written), 130/143 stopped by SIGINT/SIGTERM (finished reports kept, index updated).
+    Exit codes: 0 all written, 1 some reports failed (the others are written) or the disk filled up
+    (finished reports kept), 2 bad input or setup (nothing written), 3 --pdf asked for but PDFs
+    cannot be made here (HTML written, earlier PDFs kept), 129/130/143 stopped by
+    SIGHUP/SIGINT/SIGTERM (finished reports kept, index updated).
     """
-    previous = signal.signal(signal.SIGTERM, _raise_interrupted)
+    previous = {signum: signal.signal(signum, _raise_interrupted) for signum in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template, isolate)
+        _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template, isolate, force)
+    except DiskFull as error:
+        _say(f"error: {error}")
+        raise typer.Exit(code=EXIT_REPORTS_FAILED) from None
     except NaravardError as error:
         _fail(error)
     except (Interrupted, KeyboardInterrupt) as stop:
         stop = stop if isinstance(stop, Interrupted) else Interrupted(signal.SIGINT)
-        typer.secho(f"interrupted: {stop}", err=True, fg=typer.colors.RED)
+        _say(f"interrupted: {stop}")
         raise typer.Exit(code=stop.exit_code) from None
     except (typer.Exit, typer.Abort):
         raise
@@ -105,10 +113,31 @@ def build(
                     fg=typer.colors.RED)
         raise typer.Exit(code=EXIT_BAD_INPUT) from None
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
-def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template=None, isolate=False) -> None:
+def _say(line: str) -> None:
+    """One line on stderr; after SIGHUP the terminal may be gone, and that must not end in a traceback."""
+    try:
+        typer.secho(line, err=True, fg=typer.colors.RED)
+    except OSError:
+        pass
+
+
+def _output_folder(out: str | None) -> Path:
+    """``--out``, else ``$NARAVARD_REPORTS``, else ``reports/``; an empty value is refused, not taken as "here"."""
+    if out is not None:
+        if not out.strip():
+            raise SetupError("--out is empty; give the name of a folder (default: reports/)")
+        return Path(out)
+    if "NARAVARD_REPORTS" in os.environ and not os.environ["NARAVARD_REPORTS"].strip():
+        raise SetupError("NARAVARD_REPORTS is set but empty; unset it (the default is reports/) or set it to a folder")
+    return paths.reports_dir()
+
+
+def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template=None, isolate=False,
+           force=False) -> None:
     from .batch import build as run_build
     from .parameters import select
 
@@ -116,9 +145,10 @@ def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template
         raise SetupError(f"--executor must be 'local' or 'dask', got {executor!r}")
     if scheduler and executor != "dask":
         raise SetupError("--scheduler needs --executor dask")
-    out = Path(out or paths.reports_dir())
-    if out.exists() and not out.is_dir():
-        raise SetupError(f"--out {out}: is a file, not a folder; give the name of a folder")
+    out = _output_folder(out)
+    from .batch import check_output_folder
+
+    check_output_folder(out, force, template or paths.REPORT_TEMPLATE)
     problems = _check_inputs()  # every data and parameter file, before any kernel starts
     for problem in problems[:-1]:
         typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
@@ -130,21 +160,23 @@ def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template
     if workers > cores:
         typer.secho(f"warning: --jobs {workers} is more than the {cores} CPU cores here; the reports will "
                     f"compete for them (--jobs {cores} is usually fastest)", err=True, fg=typer.colors.YELLOW)
+    no_pdf = None
     if pdf:
         from .pages import pdf_unavailable_reason
 
-        reason = pdf_unavailable_reason()
-        if reason:
-            typer.echo(f"PDF skipped: {reason}", err=True)
-            pdf = False
+        no_pdf = pdf_unavailable_reason()
     results = run_build(selected, out, workers=workers, executor=executor, scheduler=scheduler,
-                        show_progress=not quiet and sys.stderr.isatty(), verbose=verbose, pdf=pdf,
-                        template=template, isolate=isolate)
+                        show_progress=not quiet and sys.stderr.isatty(), verbose=verbose, pdf=pdf and not no_pdf,
+                        template=template, isolate=isolate, force=force)
     failed = [r for r in results if not r.ok]
     typer.echo(f"{len(results) - len(failed)} of {len(results)} reports written to {out}; "
                f"index: {out / 'index.html'}")
     for result in failed:
         typer.secho(f"failed: {result.kommun}: {result.error}", err=True, fg=typer.colors.RED)
+    if no_pdf:  # the last line: PDFs were asked for (--pdf, make reports) and none were made
+        typer.secho(f"error: PDF not made: {no_pdf}; the HTML reports are written and earlier PDFs kept (the index "
+                    "dates them); fix that or build with --no-pdf", err=True, fg=typer.colors.RED)
+        raise typer.Exit(code=EXIT_NO_PDF)
     if failed:
         raise typer.Exit(code=EXIT_REPORTS_FAILED)
 
@@ -164,7 +196,7 @@ def validate() -> None:
 
 @app.command()
 def participant(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the participant copies.")] = Path("build/participant"),
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Folder for the participant copies.")] = Path("build/participant"),
 ) -> None:
     """Write participant copies of the exercises: solution cells removed, outputs cleared."""
     from .participant import write_participant_copies
@@ -197,7 +229,7 @@ def kit(
 
 
 # ---- naravard form: Socialstyrelsen's follow-up form (seed 003)
-form_app = typer.Typer(no_args_is_help=True, help="Socialstyrelsen's follow-up form: export answers, summarise, "
+form_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Socialstyrelsen's follow-up form: export answers, summarise, "
                                                   "check answer files, show the pre-filled draft.")
 app.add_typer(form_app, name="form")
 _ANSWERS_HELP = "Answers file or folder of *.json answers files; repeat for several. Default: uppfoljning/."
@@ -221,11 +253,11 @@ def _read_answers(sources):
 
 @form_app.command("export")
 def form_export(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the documents.")],
-    answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", help=_ANSWERS_HELP)] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder for the documents.")],
+    answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", metavar="FILE|DIR", help=_ANSWERS_HELP)] = None,
     draft: Annotated[bool, typer.Option("--draft", help="Export the pre-filled draft instead of answers files.")] = False,
-    kommun: Annotated[Optional[str], typer.Option("--kommun", "-k", help="With --draft: cite this municipality's money.")] = None,
-    report: Annotated[str, typer.Option(help="With --draft: whose report it is.")] = "Jönköpings län",
+    kommun: Annotated[Optional[str], typer.Option("--kommun", "-k", metavar="NAME", help="With --draft: cite this municipality's money.")] = None,
+    report: Annotated[str, typer.Option(metavar="NAME", help="With --draft: whose report it is.")] = "Jönköpings län",
 ) -> None:
     """Write each report's answers as Markdown and HTML in the form's order; with several files, a summary.
 
@@ -253,15 +285,8 @@ def form_export(
             documents = dict(zip(stems, loaded))  # named after each answers file, so none overwrites another
     except NaravardError as error:
         _form_fail(error)
-    written = []
     try:
-        for stem, item in documents.items():
-            written.append(form.write_atomic(out / f"{stem}.md", form.to_markdown(item)))
-            written.append(form.write_atomic(out / f"{stem}.html", form.to_html(item)))
-        if len(documents) > 1:
-            table = form.summarize(list(documents.values()))
-            written.append(form.write_atomic(out / "sammanstallning.csv", table.to_csv(index=False)))
-            written.append(form.write_atomic(out / "sammanstallning.md", form.summary_markdown(list(documents.values()))))
+        written = form.export_documents(documents, out)
     except NaravardError as error:
         _form_fail(error)
     for path in written:
@@ -269,7 +294,7 @@ def form_export(
 
 
 @form_app.command("summary")
-def form_summary(answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", help=_ANSWERS_HELP)] = None) -> None:
+def form_summary(answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", metavar="FILE|DIR", help=_ANSWERS_HELP)] = None) -> None:
     """Count the single-choice answers (questions 1, 2, 4, 9a) per printed option across answers files."""
     from . import form
 
@@ -280,7 +305,7 @@ def form_summary(answers: Annotated[Optional[list[Path]], typer.Option("--answer
 
 
 @form_app.command("check")
-def form_check(answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", help=_ANSWERS_HELP)] = None) -> None:
+def form_check(answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", metavar="FILE|DIR", help=_ANSWERS_HELP)] = None) -> None:
     """Check answers files; print how many questions each has answered."""
     from . import form
 
@@ -293,8 +318,8 @@ def form_check(answers: Annotated[Optional[list[Path]], typer.Option("--answers"
 
 @form_app.command("draft")
 def form_draft(
-    item: Annotated[Optional[list[str]], typer.Option("--item", "-i", help="Question id such as 5a; repeat for several. Default: all.")] = None,
-    kommun: Annotated[Optional[str], typer.Option("--kommun", "-k", help="Cite this municipality's money.")] = None,
+    item: Annotated[Optional[list[str]], typer.Option("--item", "-i", metavar="ID", help="Question id such as 5a; repeat for several. Default: all.")] = None,
+    kommun: Annotated[Optional[str], typer.Option("--kommun", "-k", metavar="NAME", help="Cite this municipality's money.")] = None,
 ) -> None:
     """Print the pre-filled draft (Swedish Markdown): proposal and evidence per question."""
     from . import form

@@ -37,6 +37,11 @@ NOTEBOOK = paths.NOTEBOOKS_DIR / "oversikt.ipynb"
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "jupyter"
 TEMPLATE = "naravard-oversikt"
 DEFAULT_PORT = 8866
+#: Kernels the dashboard runs at most: the pre-heated one plus three visitors, about 1.1 GB of memory
+#: (one kernel with the page drawn: about 270 MB). A visitor beyond them is asked to try again.
+DEFAULT_MAX_KERNELS = 4
+#: Seconds after which a kernel with no page open (and nothing running) is stopped.
+DEFAULT_CULL_AFTER = 300
 
 _SEED_000 = SEED_TITLES["000_b4d30c94750151c6.txt"]
 _SEED_001 = SEED_TITLES["001_810176a096e53aad.txt"]
@@ -227,22 +232,31 @@ def _is_loopback(ip: str) -> bool:
 
 
 def voila_command(ip: str = "127.0.0.1", port: int = DEFAULT_PORT, notebook: Path = NOTEBOOK,
-                  open_browser: bool = False, pool_size: int = 1) -> list[str]:
+                  open_browser: bool = False, pool_size: int = 1, max_kernels: int = DEFAULT_MAX_KERNELS,
+                  cull_after: int = DEFAULT_CULL_AFTER, cull_interval: int = 60) -> list[str]:
     """The Voilà command line that serves the dashboard (from this Python's environment).
 
     Code is stripped from the page, tracebacks are not shown, the page is Swedish and uses the
     project's template (Voilà's ``lab`` template without its CDN links), so the page requests
     nothing from outside the server. ``pool_size`` kernels are started and run the notebook before
     anyone asks (Voilà's pre-heated kernels), so a visitor sees the page at once; more visitors at
-    the same time get a kernel started for them. Run it with :func:`environment`.
+    the same time get a kernel started for them, up to ``max_kernels`` kernels in all (a visitor
+    beyond them gets a Swedish "try again in a moment" page, see :mod:`naravard_lib.dashboard_server`).
+    A kernel whose page was closed is stopped after ``cull_after`` idle seconds (checked every
+    ``cull_interval`` seconds). Run it with :func:`environment`.
     """
-    voila = Path(sys.executable).with_name("voila")
-    argv = [str(voila), str(notebook), f"--Voila.ip={ip}", f"--port={port}", "--Voila.port_retries=0",
+    if max_kernels < pool_size + 1:
+        raise ValueError(f"max_kernels must leave room for a visitor beside the {pool_size} pre-heated kernel(s)")
+    argv = [sys.executable, "-m", "naravard_lib.dashboard_server", str(notebook), f"--Voila.ip={ip}",
+            f"--port={port}", "--Voila.port_retries=0",
             f"--template={TEMPLATE}", "--strip_sources=True", "--show_tracebacks=False",
             "--VoilaExporter.language_code=sv", "--theme=light",
             "--preheat_kernel=True", f"--pool_size={pool_size}",
-            # a kernel whose page was closed stops after 5 idle minutes; open pages keep theirs
-            "--MappingKernelManager.cull_interval=60", "--MappingKernelManager.cull_idle_timeout=300"]
+            "--VoilaConfiguration.multi_kernel_manager_class=naravard_lib.dashboard_server.CappedKernelManager",
+            f"--CappedKernelManager.max_kernels={max_kernels}",
+            # a kernel whose page was closed stops after cull_after idle seconds; open pages keep theirs
+            f"--MappingKernelManager.cull_interval={cull_interval}",
+            f"--MappingKernelManager.cull_idle_timeout={cull_after}"]
     if not open_browser:
         argv.append("--no-browser")
     return argv
@@ -285,9 +299,20 @@ def main(argv: list[str] | None = None) -> int:
                              "network interface, e.g. for a classroom)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
+    parser.add_argument("--max-kernels", type=int, default=DEFAULT_MAX_KERNELS,
+                        help=f"visitors' kernels at most, the pre-heated one included (default {DEFAULT_MAX_KERNELS}; "
+                             "about 270 MB of memory each); a visitor beyond them is asked to try again in a moment")
+    parser.add_argument("--cull-after", type=int, default=DEFAULT_CULL_AFTER,
+                        help=f"stop a kernel whose page was closed after this many idle seconds (default "
+                             f"{DEFAULT_CULL_AFTER})")
     options = parser.parse_args(argv)
     if not 0 < options.port < 65536:
         parser.error(f"--port: {options.port} is not a port number (1-65535)")
+    if options.max_kernels < 2:
+        parser.error(f"--max-kernels: {options.max_kernels} leaves no room for a visitor beside the pre-heated "
+                     "kernel; give 2 or more")
+    if options.cull_after < 10:
+        parser.error(f"--cull-after: {options.cull_after} seconds is too short for a page to load; give 10 or more")
     problem = port_problem(options.ip, options.port)
     if problem:
         print(f"dashboard: cannot listen on {options.ip} port {options.port}: {problem}", file=sys.stderr)
@@ -297,11 +322,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Dashboard: http://{shown}:{options.port}/  (a municipality: http://{shown}:{options.port}/?kommun=Habo)")
     if not _is_loopback(options.ip):
         print(f"Listening on {options.ip}: anyone who can reach this machine on port {options.port} can open the "
-              "dashboard (no password); each visitor gets a kernel of their own. Stop with Ctrl-C.")
+              f"dashboard (no password); each visitor gets a kernel of their own, {options.max_kernels} at most "
+              "(about 270 MB each). Stop with Ctrl-C.")
     else:
         print("Only this machine can open it. Stop with Ctrl-C.")
     sys.stdout.flush()
-    command = voila_command(options.ip, options.port, open_browser=options.open)
+    command = voila_command(options.ip, options.port, open_browser=options.open, max_kernels=options.max_kernels,
+                            cull_after=options.cull_after, cull_interval=min(60, max(1, options.cull_after // 5)))
     os.execve(command[0], command, environment())
     return 0  # pragma: no cover - execve does not return
 

@@ -24,16 +24,17 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from . import paths
+from . import files, paths
 from .errors import DataError, plain
 from .schemas import INSATSOMRADEN, KOMMUNER, PERIODS, TABLES
 
 _BOOLS = {"true": True, "false": False}
+MAX_BYTES = 5 * 1_048_576  # a data file is a CSV of at most 5 MB (the largest today is 32 KB)
 
 
 def _display_name(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(paths.PROJECT_ROOT))
+        return str((path.parent.resolve() / path.name).relative_to(paths.PROJECT_ROOT))  # a symlink by its own name
     except ValueError:
         return str(path)
 
@@ -66,7 +67,9 @@ def _explain(check: str, value, column: str) -> str:
     if check.startswith("greater_than_or_equal_to"):
         return f"value {shown} is negative; amounts are non-negative kronor"
     if check.startswith("in_range"):
-        return f"value {shown} is out of range {check[8:]}"
+        low, high = (f"{int(float(x)):,}" for x in check[9:-1].split(","))
+        too = "negative" if str(value).lstrip().startswith("-") and low == "0" else "out of range"
+        return f"value {shown} is {too}; plausible values are {low} to {high}"
     if "uniqueness" in check or check == "field_uniqueness":
         return f"duplicate key value {shown}"
     if check.startswith("str_"):
@@ -149,7 +152,10 @@ def _csv_text(path: Path, name: str, expected: list[str]) -> str:
     which line, and how many fields it has.
     """
     try:
-        raw = path.read_bytes()
+        raw = files.read_bounded(path, MAX_BYTES)
+    except files.InputFileProblem as problem:
+        raise DataError(name, f"{problem}; data files are CSV text files of at most {MAX_BYTES // 1_048_576} MB "
+                              "(see data/README.md)") from None
     except OSError as exc:
         raise DataError(name, f"cannot be read ({exc.strerror})") from None
     try:

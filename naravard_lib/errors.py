@@ -11,6 +11,8 @@ import signal
 EXIT_OK = 0  # every selected report written
 EXIT_REPORTS_FAILED = 1  # some reports failed; the others are written, the index says which
 EXIT_BAD_INPUT = 2  # bad input or setup (data, parameters, options, output folder, scheduler); nothing built
+EXIT_NO_PDF = 3  # --pdf asked for but this machine cannot make PDFs: HTML written, earlier PDFs kept
+EXIT_SIGHUP = 128 + signal.SIGHUP  # 129: stopped by SIGHUP (terminal closed, SSH session dropped)
 EXIT_SIGINT = 128 + signal.SIGINT  # 130: stopped by Ctrl-C
 EXIT_SIGTERM = 128 + signal.SIGTERM  # 143: stopped by SIGTERM (e.g. ``timeout``)
 
@@ -72,8 +74,12 @@ class SetupError(NaravardError):
     """The build cannot start: output folder, lock, executor or scheduler."""
 
 
+class DiskFull(NaravardError):
+    """The disk filled up during a build: it stopped, finished reports are kept (exit code 1)."""
+
+
 class Interrupted(BaseException):
-    """The build was stopped by SIGINT or SIGTERM.
+    """The build was stopped by SIGHUP, SIGINT or SIGTERM.
 
     A ``BaseException`` (like ``KeyboardInterrupt``) so that ``except Exception`` does not swallow it.
 

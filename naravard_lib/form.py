@@ -20,7 +20,6 @@ import html
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import data, paths
+from . import data, files, paths
 from .data import suggest
 from .errors import NaravardError
 from .formatting import format_number, format_sek
@@ -473,6 +472,69 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+#: Bounds of an answers file: a whole form with long answers is a few tens of KB, nested four levels.
+MAX_ANSWERS_BYTES = 1_048_576
+MAX_ANSWERS_DEPTH = 6
+MAX_NUMBER_CHARS = 20
+
+
+class _JsonLimit(ValueError):
+    def __init__(self, en: str, sv: str):
+        super().__init__(en)
+        self.en, self.sv = en, sv
+
+
+def _bounded_number(text: str, convert):
+    if len(text) > MAX_NUMBER_CHARS:
+        raise _JsonLimit(f"a number of {len(text)} characters (at most {MAX_NUMBER_CHARS})",
+                         f"ett tal med {len(text)} tecken (högst {MAX_NUMBER_CHARS})")
+    return convert(text)
+
+
+def _no_duplicates(pairs):
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _JsonLimit(f"the key {key!r} appears twice", f"nyckeln {key!r} finns två gånger")
+        seen[key] = value
+    return seen
+
+
+def _refuse_constant(name):
+    raise _JsonLimit(f"{name} is not a JSON number", f"{name} är inte ett tal i JSON")
+
+
+def _depth(text: str) -> int:
+    """How deeply ``text``'s arrays and objects nest (brackets inside strings are not counted)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _parse_answers_json(text: str):
+    """JSON with the bounds of an answers file: depth, number length, no duplicate keys, no NaN."""
+    if _depth(text) > MAX_ANSWERS_DEPTH:
+        raise _JsonLimit(f"nested more than {MAX_ANSWERS_DEPTH} levels deep",
+                         f"nästlad i fler än {MAX_ANSWERS_DEPTH} nivåer")
+    return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant,
+                      parse_int=lambda t: _bounded_number(t, int), parse_float=lambda t: _bounded_number(t, float))
+
+
 def load_answers(path: str | Path) -> Answers:
     """Read and check an answers file.
 
@@ -484,22 +546,32 @@ def load_answers(path: str | Path) -> Answers:
     path = Path(path)
     name = _display(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = files.read_bounded(path, MAX_ANSWERS_BYTES)
     except FileNotFoundError:
         raise FormError(f"{name}: file not found", f"{name}: filen finns inte") from None
-    except UnicodeDecodeError:
-        raise FormError(f"{name}: not UTF-8 text; it was not written by the workbook",
-                        f"{name}: filen är inte UTF-8-text och kommer inte från arbetsboken") from None
+    except files.InputFileProblem as problem:
+        sv = (f"är större än {MAX_ANSWERS_BYTES // 1_048_576} MB" if "larger" in str(problem)
+              else "är inte en vanlig fil")
+        raise FormError(f"{name}: {problem}; an answers file is a small JSON file written by the workbook",
+                        f"{name}: filen {sv}; en svarsfil är en liten JSON-fil som arbetsboken skriver") from None
     except OSError as error:
         raise FormError(f"{name}: cannot be read ({error.strerror})",
                         f"{name}: filen kan inte läsas ({error.strerror})") from None
     try:
-        content = json.loads(text)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FormError(f"{name}: not UTF-8 text; it was not written by the workbook",
+                        f"{name}: filen är inte UTF-8-text och kommer inte från arbetsboken") from None
+    try:
+        content = _parse_answers_json(text)
     except json.JSONDecodeError as error:
         raise FormError(f"{name}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); "
                         "it has not been overwritten",
                         f"{name}: filen är inte giltig JSON (rad {error.lineno}, kolumn {error.colno}); "
                         "den har inte skrivits över") from None
+    except _JsonLimit as limit:
+        raise FormError(f"{name}: {limit.en}; it was not written by the workbook and has not been overwritten",
+                        f"{name}: {limit.sv}; filen kommer inte från arbetsboken och har inte skrivits över") from None
     return Answers.from_dict(content, name)
 
 
@@ -511,43 +583,24 @@ def open_answers(report: str, folder: str | Path | None = None) -> tuple[Answers
     return Answers(report), path
 
 
-def write_atomic(path: str | Path, text: str | bytes) -> Path:
-    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never a part.
+def write_atomic(path: str | Path, text: str | bytes, scratch: str | Path | None = None) -> Path:
+    """Write ``text`` to ``path`` atomically (:func:`naravard_lib.files.write_atomic`), as a :class:`FormError`.
 
-    The text goes to a temporary file in the same folder, is flushed and fsynced, and then replaces
-    ``path`` with :func:`os.replace`. An error leaves ``path`` as it was and removes the temporary file.
+    An error leaves ``path`` as it was and removes the temporary file; the file gets the user's
+    normal permissions (``umask``), or keeps those of the file it replaces.
     """
     path = Path(path)
-    folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        return files.write_atomic(path, text, scratch)
     except OSError as error:
-        raise FormError(f"{_display(folder)}: cannot write to this folder ({error.strerror}); choose another "
-                        "folder", f"{_display(folder)}: det går inte att skriva i mappen ({error.strerror}); "
-                        "välj en annan mapp") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8") if isinstance(text, str) else text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise FormError(f"{_display(path)}: could not be written ({error.strerror}); the earlier file is "
-                            "unchanged", f"{_display(path)}: kunde inte skrivas ({error.strerror}); den tidigare "
-                            "filen är oförändrad") from None
-        raise
-    try:  # make the rename itself durable
-        directory = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-    except OSError:  # pragma: no cover - some file systems do not fsync directories
-        pass
-    return path
+        folder = path.parent
+        if isinstance(error, files.FolderNotWritable):
+            raise FormError(f"{_display(folder)}: cannot write to this folder ({error.strerror}); choose another "
+                            "folder", f"{_display(folder)}: det går inte att skriva i mappen ({error.strerror}); "
+                            "välj en annan mapp") from None
+        raise FormError(f"{_display(path)}: could not be written ({error.strerror}); the earlier file is "
+                        "unchanged", f"{_display(path)}: kunde inte skrivas ({error.strerror}); den tidigare "
+                        "filen är oförändrad") from None
 
 
 def save_answers(answers: Answers, path: str | Path | None = None, replace_invalid: bool = False) -> Path:
@@ -1091,11 +1144,49 @@ def to_html(answers: Answers) -> str:
 
 
 def export(answers: Answers, out: str | Path) -> list[Path]:
-    """Write ``<slug>.md`` and ``<slug>.html`` of the answers to ``out`` (each written atomically)."""
+    """Write ``<slug>.md`` and ``<slug>.html`` of the answers to ``out`` (see :func:`export_documents`)."""
+    return export_documents({slugify(answers.report): answers}, out)
+
+
+def export_documents(documents: dict[str, Answers], out: str | Path) -> list[Path]:
+    """Write ``<name>.md`` and ``<name>.html`` per answers (and, for several, the summary) to ``out``.
+
+    Every document is built first and written to a staging folder inside ``out``; only when all are
+    complete are they moved into place together (files they replace are kept until then, and put
+    back if a move fails). The files get the user's normal permissions (``umask``).
+
+    Raises
+    ------
+    FormError
+        ``out`` cannot be written, or a file cannot be replaced; nothing in ``out`` changed.
+    """
     out = Path(out)
-    stem = slugify(answers.report)
-    markdown, page = to_markdown(answers), to_html(answers)  # both built before anything is written
-    return [write_atomic(out / f"{stem}.md", markdown), write_atomic(out / f"{stem}.html", page)]
+    texts = {}
+    for stem, item in documents.items():
+        texts[f"{stem}.md"], texts[f"{stem}.html"] = to_markdown(item), to_html(item)
+    if len(documents) > 1:
+        texts["sammanstallning.csv"] = summarize(list(documents.values())).to_csv(index=False)
+        texts["sammanstallning.md"] = summary_markdown(list(documents.values()))
+    import shutil
+    import tempfile
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".naravard-export-", dir=out))
+    except OSError as error:
+        raise FormError(f"{_display(out)}: cannot write to this folder ({error.strerror}); choose another folder",
+                        f"{_display(out)}: det går inte att skriva i mappen ({error.strerror}); välj en annan "
+                        "mapp") from None
+    try:
+        for name, text in texts.items():
+            write_atomic(staging / name, text)
+        files.replace_together([(staging / name, out / name) for name in texts], staging / ".ersatta")
+    except OSError as error:
+        raise FormError(f"{_display(out)}: nothing exported, {files.os_error_text(error)}",
+                        f"{_display(out)}: inget exporterades, {files.os_error_text(error)}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / name for name in texts]
 
 
 def summarize(sources) -> pd.DataFrame:

@@ -164,3 +164,17 @@ def swedish_table(frame, money=(), percent=(), number=(), decimals: int = 2, per
     shown.columns = [names.get(c, c) for c in shown.columns]
     shown.columns.name = names.get(heading, heading)
     return shown
+
+
+def markdown_text(value) -> str:
+    """Text from the data or parameters, ready to stand in Markdown: ``<``, ``>`` and ``&`` escaped.
+
+    Markdown renderers (JupyterLab, nbconvert, mistune) pass raw HTML through, so a ``<`` in the
+    data would start a tag; escaped, the reader sees the text as written.
+
+    >>> markdown_text("väntetid <vecka 2 & andel>50 %")
+    'väntetid &lt;vecka 2 &amp; andel&gt;50 %'
+    """
+    import html
+
+    return html.escape(str(value), quote=False)

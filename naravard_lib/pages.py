@@ -21,7 +21,8 @@ class IndexEntry:
 
     ``status`` is ``"ny"`` (built by this run), ``"fel"`` (this run failed; ``error`` says why) or
     ``"tidigare"`` (kept from an earlier build, dated ``built_at``). ``figures`` holds the
-    key figures of the report on disk (empty when there is none).
+    key figures of the report on disk (empty when there is none). ``pdf_built_at`` dates a PDF
+    kept from an earlier build than the report (a build without PDFs never deletes one).
     """
 
     kommun: str
@@ -31,6 +32,7 @@ class IndexEntry:
     figures: dict = field(default_factory=dict)
     built_at: str = ""
     has_pdf: bool = False
+    pdf_built_at: str = ""  # the PDF's date when it is from an earlier build than the report
 
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -167,7 +169,8 @@ def index_page(entries: list[IndexEntry], built_at: str = "", data_version: str 
         has_report = entry.status != "fel" or bool(entry.built_at)
         rows.append({"kommun": entry.kommun, "slug": entry.slug, "status": entry.status, "status_text": status_text,
                      "cells": _figure_cells(entry.figures) if entry.figures else [],
-                     "has_report": has_report and bool(entry.figures), "has_pdf": entry.has_pdf})
+                     "has_report": has_report and bool(entry.figures), "has_pdf": entry.has_pdf,
+                     "pdf_built_at": entry.pdf_built_at})
         if entry.status == "fel":
             failures.append(entry)
     total = lan_key_figures()

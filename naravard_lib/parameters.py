@@ -148,6 +148,10 @@ def read_parameters(path: Path) -> ReportParameters:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ParameterError(f"{where}{line}: not valid YAML ({plain(problem, 120, quote=False)})") from None
     params = validate_parameters(raw, where)
+    if path.stem != params.slug and (path.parent / f"{params.slug}.yaml").is_file():
+        raise ParameterError(f"{where}: a second parameter file for {params.kommun}, whose file is {params.slug}.yaml; "
+                             f"each municipality has one: move what you need into {params.slug}.yaml and remove "
+                             f"{path.name}")
     if path.stem != params.slug:
         raise ParameterError(f"{where}: file is named {path.stem!r} but kommun {params.kommun!r} has slug "
                              f"{params.slug!r}; rename it to {params.slug}.yaml")
@@ -165,6 +169,10 @@ def all_parameters(folder: Path | None = None) -> list[ReportParameters]:
             continue  # editor lock, swap and backup files
         suffix = path.suffix.lower()
         if suffix == ".yml" or (suffix == ".yaml" and path.suffix != ".yaml"):
+            if (folder / f"{path.stem}.yaml").is_file():
+                raise ParameterError(f"{path}: parameter files end in .yaml and {path.stem}.yaml is already there "
+                                     f"(only it is read); move what you need into {path.stem}.yaml and remove "
+                                     f"{path.name}")
             raise ParameterError(f"{path}: parameter files end in .yaml; rename it to {path.stem}.yaml")
         if suffix == ".yaml":
             files.append(path)

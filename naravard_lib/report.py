@@ -192,8 +192,15 @@ def html_table(frame: pd.DataFrame, left: tuple[str, ...] = (), name: str = "tab
 
     A fixed ``name`` replaces pandas' random table id, so the same table gives the same HTML.
     ``caption`` (plain text, escaped here) says what the table shows; published pages need one.
+    Every text cell and heading is HTML-escaped here (pandas' Styler does not escape by default),
+    so text from the data shows as written: ``"<vecka 2 & andel>50 %"`` stays visible.
+
+    >>> "&lt;b&gt;" in html_table(pd.DataFrame({"<b>": ["<b>"]}))
+    True
     """
-    styler = frame.style.set_uuid(name).hide(axis="index")
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    styler = (frame.style.set_uuid(name).hide(axis="index").format(escape="html", subset=text)
+              .format_index(escape="html", axis=1))
     if caption:
         styler = styler.set_caption(html.escape(caption))
     if left:

@@ -46,7 +46,13 @@ FORM_SECTIONS = ("malbild", "personcentrerat", "delaktighet", "samverkan", "hals
 
 _text = Check.str_length(min_value=1)
 _kommun = Column(str, Check.isin(KOMMUNER), description="municipality name with å/ä/ö")
-_sek = Column(int, Check.ge(0), description="integer kronor, non-negative")
+#: Plausible ranges, checked at the door so that no sum can overflow and no absurd figure reaches a reader.
+MAX_SEK = 100_000_000_000  # 100 billion kronor: far above the whole national grant (a few billion)
+MAX_COUNT = 10_000_000  # counts, years and percentages in the indicators; a national population fits MAX_SEK
+MAX_ORDER = 9_999  # ordinal numbers of rows
+_amount = Check.in_range(0, MAX_SEK)
+_sek = Column(int, _amount, description="integer kronor, 0 to 100 billion")
+_order = Check.in_range(1, MAX_ORDER)
 _source = Column(str, Check.isin(SEED_FILES), description="seed file the figure is read from")
 _section = Column(str, _text, description="heading or table title in the seed")
 
@@ -115,7 +121,7 @@ TABLES: dict[str, Table] = {
             "period": Column(str, _text),
             "column": Column(str, nullable=True),
             "label": Column(str, _text),
-            "value": Column(int, Check.ge(0)),
+            "value": Column(int, _amount),
             "unit": Column(str, Check.isin(["SEK", "percent"])),
             "as_published": Column(str, _text),
             "includes": Column(str, nullable=True),
@@ -194,10 +200,10 @@ TABLES: dict[str, Table] = {
         "indicators.csv",
         {
             "key": Column(str, Check.str_matches(r"^[a-z0-9_]+$")),
-            "initiativ_id": Column(int),
+            "initiativ_id": Column(int, Check.in_range(1, 999)),
             "matt": Column(str, _text),
-            "varde_2019": Column("Int64", nullable=True),
-            "varde_2023": Column("Int64", nullable=True),
+            "varde_2019": Column("Int64", Check.in_range(0, MAX_COUNT), nullable=True),
+            "varde_2023": Column("Int64", Check.in_range(0, MAX_COUNT), nullable=True),
             "enhet": Column(str, _text),
             "citat_2019": Column(str, nullable=True),
             "citat_2023": Column(str, nullable=True),
@@ -213,7 +219,7 @@ TABLES: dict[str, Table] = {
                                                "framgangsfaktorer", "ok_omraden", "ok_ska", "larmodell",
                                                "grunduppdrag", "ok2024_delar", "medel_kan", "insatser_generella",
                                                "insatser_sarskilda"])),
-            "ordning": Column(int, Check.ge(1)),
+            "ordning": Column(int, _order),
             "namn": Column(str, _text),
             "citat": Column(str, _text, description="short verbatim phrase from the seed"),
             "beskrivning": Column(str, nullable=True, description="our own words"),
@@ -266,7 +272,7 @@ TABLES: dict[str, Table] = {
         {
             "key": Column(str, _text),
             "label": Column(str, _text),
-            "value": Column(int, Check.ge(0)),
+            "value": Column(int, _amount),
             "unit": Column(str, _text),
             "reference_date": Column(str, Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
             "source": Column(str, _text),
@@ -282,7 +288,7 @@ TABLES: dict[str, Table] = {
             "strategi": Column(int, Check.isin([1, 2, 3, 4])),
             "lista": Column(str, Check.isin(["koppling_malbild", "kunskapsstyrning", "kompetensforsorjning",
                                              "implementering", "utvecklingsomraden", "matomraden"])),
-            "ordning": Column(int, Check.ge(1)),
+            "ordning": Column(int, _order),
             "text": Column(str, _text, description="the item exactly as printed"),
             "grupp": Column(str, nullable=True, description="the printed heading a sub-item stands under"),
             "source": _source,
@@ -319,7 +325,7 @@ TABLES: dict[str, Table] = {
     "follow_up": _table(
         "follow_up.csv",
         {
-            "ordning": Column(int, Check.ge(1)),
+            "ordning": Column(int, _order),
             "punkt": Column(str, _text, description="our short heading"),
             "citat": Column(str, _text),
             "source": _source,
@@ -330,7 +336,7 @@ TABLES: dict[str, Table] = {
     "ok2024_parts": _table(
         "ok2024_parts.csv",
         {
-            "ordning": Column(int, Check.ge(1)),
+            "ordning": Column(int, _order),
             "post": Column(str, _text),
             "belopp_sek": _sek,
             "typ": Column(str, Check.isin(["publicerad", "härledd"]),
@@ -349,7 +355,7 @@ TABLES: dict[str, Table] = {
         {
             "del": Column(str, Check.isin(["tidplan", "utgangspunkt", "prioriterade_omraden",
                                            "foreslagna_ataganden"])),
-            "ordning": Column(int, Check.ge(1)),
+            "ordning": Column(int, _order),
             "text": Column(str, _text, description="the item exactly as printed"),
             "source": _source,
             "section": _section,
@@ -360,7 +366,7 @@ TABLES: dict[str, Table] = {
         "social_services_activities.csv",
         {
             "tabell": Column(str, Check.isin(["projektaktiviteter", "utvecklingsomraden", "arbetssatt_organisation"])),
-            "ordning": Column(int, Check.ge(1)),
+            "ordning": Column(int, _order),
             "omrade": Column(str, _text),
             "aktiviteter": Column(str, _text, description="the cell as printed, HTML tags removed"),
             "source": _source,
@@ -372,7 +378,7 @@ TABLES: dict[str, Table] = {
         "sormland_goals.csv",
         {
             "begrepp": Column(str, Check.isin(["Tillsammans", "Nära", "God hälsa, vård och omsorg"])),
-            "ordning": Column(int, Check.ge(1)),
+            "ordning": Column(int, _order),
             "mal": Column(str, _text, description="one sentence of 'Hit ska vi!', as printed"),
             "source": _source,
             "section": _section,
@@ -395,7 +401,7 @@ TABLES: dict[str, Table] = {
     "sormland_decisions": _table(
         "sormland_decisions.csv",
         {
-            "ordning": Column(int, Check.ge(1)),
+            "ordning": Column(int, _order),
             "datum": Column(str, Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"), nullable=True),
             "organ": Column(str, _text),
             "paragraf": Column(str, nullable=True),
@@ -438,7 +444,7 @@ TABLES: dict[str, Table] = {
         "form_options.csv",
         {
             "item_id": Column(str, Check.isin(FORM_ITEMS)),
-            "ordning": Column(int, Check.ge(1)),
+            "ordning": Column(int, _order),
             "alternativ": Column(str, _text, description="the option exactly as printed"),
             "source": _source,
             "section": _section,
@@ -450,7 +456,7 @@ TABLES: dict[str, Table] = {
         {
             "lista": Column(str, Check.isin(["anvandning", "omrade"]),
                             description="anvandning: the 13 permitted uses; omrade: the three areas of 15a"),
-            "ordning": Column(int, Check.ge(1)),
+            "ordning": Column(int, _order),
             "text": Column(str, _text, description="the item exactly as printed"),
             "item_id": Column(str, Check.isin(FORM_ITEMS)),
             "source": _source,

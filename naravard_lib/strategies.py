@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import data
+from .formatting import markdown_text
 from .schemas import SEED_TITLES
 
 
@@ -18,8 +19,9 @@ def strategy_cards(numbers: list[int] | None = None) -> str:
     table = data.load_strategies()
     if numbers:
         table = table[table["strategi"].isin(numbers)]
+    md = markdown_text
     blocks = [
-        f"**Strategi {row.strategi}. {row.titel}**  \n> ”{row.esther_citat}” – Esther\n\n{row.beskrivning}"
+        f"**Strategi {row.strategi}. {md(row.titel)}**  \n> ”{md(row.esther_citat)}” – Esther\n\n{md(row.beskrivning)}"
         for row in table.itertuples()
     ]
     return "\n\n".join(blocks)
@@ -87,11 +89,12 @@ def mapping_table() -> pd.DataFrame:
 def profile_markdown(number: int) -> str:
     """A strategy profile as Markdown, for the explorer and for notebooks."""
     p = profile(number)
-    bullets = lambda items: "\n".join(f"- {i}" for i in items)  # noqa: E731
+    md = markdown_text
+    bullets = lambda items: "\n".join(f"- {md(i)}" for i in items)  # noqa: E731
     money = bullets(p["pengar"]["namn"]) or "- (inget område kopplat)"
     initiatives = bullets(f"{r.namn} (nivå {r.niva_2019} → {r.niva_2023})" for r in p["insatser"].itertuples())
     commitments_text = bullets(p["ataganden"]["namn"]) or "- (inget)"
-    return (f"### Strategi {number}. {p['titel']}\n\n> ”{p['citat']}” – Esther\n\n{p['beskrivning']}\n\n"
+    return (f"### Strategi {number}. {md(p['titel'])}\n\n> ”{md(p['citat'])}” – Esther\n\n{md(p['beskrivning'])}\n\n"
             f"**Koppling till målbild**\n{bullets(p['koppling_malbild'])}\n\n**Mätområden**\n{bullets(p['matomraden'])}\n\n"
             f"**Åtaganden som följs upp i ReKo (vår koppling)**\n{commitments_text}\n\n"
             f"**Pengarna i ÖK som tjänar strategin**\n{money}\n\n"
@@ -216,10 +219,10 @@ def follow_up_markdown(kommun: str | None = None) -> str:
     for number, title in data.load_strategies().set_index("strategi")["titel"].items():
         mine = areas[areas["strategi"] == number]
         group = next((g for g in mine["grupp"] if g), "")
-        items = ", ".join(f"*{a.rstrip('.')}*" for a in mine["matomrade"])
-        lead = f"{group[0].lower()}{group[1:].rstrip(':')}: " if group else ""
-        lines.append(f"- **Strategi {number}. {title}:** {lead}{items}.")
-    names = "; ".join(data.load("commitments")["namn"])
+        items = ", ".join(f"*{markdown_text(a.rstrip('.'))}*" for a in mine["matomrade"])
+        lead = markdown_text(f"{group[0].lower()}{group[1:].rstrip(':')}: ") if group else ""
+        lines.append(f"- **Strategi {number}. {markdown_text(title)}:** {lead}{items}.")
+    names = markdown_text("; ".join(data.load("commitments")["namn"]))
     lines += ["", f"Dessutom följs sex åtaganden upp i ReKo, det gemensamma ledningssystemet med regionen: {names}.",
               "", f"Källa: {_SEED_001}, avsnitten Strategi 1–4 (Mätområden) och Konsekvenser i verksamheterna."]
     return "\n".join(lines)

@@ -29,8 +29,8 @@ def pytest_terminal_summary(terminalreporter):
 
 #: The longest test files, longest first. `make test` hands whole files to its workers (pytest-xdist,
 #: ``--dist loadfile``) in collection order, so starting with these keeps both cores busy to the end.
-LONGEST_FIRST = ("test_warm.py", "test_lab_notebooks.py", "test_faults.py", "test_batch.py",
-                 "test_dashboard_page.py", "test_form_lab.py")
+LONGEST_FIRST = ("test_warm.py", "test_lab_notebooks.py", "test_faults.py", "test_faults_publish.py", "test_batch.py",
+                 "test_faults_inputs.py", "test_dashboard_page.py", "test_faults_dashboard.py", "test_form_lab.py")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
+import time
 
 import nbformat
 import pytest
@@ -102,7 +104,7 @@ def _template(folder, fail_for: str = "", sleep: float = 0):
 def test_one_failure_leaves_the_others_intact(tmp_path):
     template = _template(tmp_path, fail_for="Habo")
     out = tmp_path / "out"
-    (out).mkdir()
+    (out / ".naravard").mkdir(parents=True)  # a folder an earlier build made
     (out / "habo.html").write_text("an old page", encoding="utf-8")  # a failed rebuild deletes nothing
     results = batch.build(select(["aneby", "habo", "mullsjo"]), out, workers=2, template=template,
                           show_progress=False)
@@ -150,7 +152,7 @@ def test_dask_executor_on_a_local_cluster(tmp_path):
     assert not (tmp_path / "out" / ".naravard" / "tmp").exists()
 
 
-def test_pdf_is_published_with_its_report_and_an_old_pdf_goes_with_its_report(tmp_path, monkeypatch):
+def test_pdf_is_published_with_its_report_and_a_build_without_pdfs_keeps_and_dates_it(tmp_path, monkeypatch):
     def fake_pdf(html_text, target):
         assert html_text.lstrip().lower().startswith("<!doctype html")
         target.write_bytes(b"%PDF-1.7 made by the test")
@@ -161,22 +163,36 @@ def test_pdf_is_published_with_its_report_and_an_old_pdf_goes_with_its_report(tm
     results = batch.build(select(["aneby", "habo"]), out, workers=2, template=template, show_progress=False, pdf=True)
     assert all(r.ok for r in results)
     assert (out / "aneby.pdf").read_bytes() == b"%PDF-1.7 made by the test"
+    yesterday = time.time() - 86_400
+    os.utime(out / "habo.pdf", (yesterday, yesterday))
     batch.build(select(["habo"]), out, workers=1, template=template, show_progress=False)  # no --pdf this time
-    assert not (out / "habo.pdf").exists()  # it showed the previous build of habo
+    assert (out / "habo.pdf").read_bytes() == b"%PDF-1.7 made by the test"  # kept, never silently deleted
     entries = {e.slug: e for e in batch.describe_folder(out, {}, {})}
-    assert (entries["aneby"].has_pdf, entries["habo"].has_pdf) == (True, False)
+    assert (entries["aneby"].has_pdf, entries["habo"].has_pdf) == (True, True)
+    assert entries["aneby"].pdf_built_at == "" and entries["habo"].pdf_built_at == time.strftime(
+        "%Y-%m-%d %H:%M", time.localtime(yesterday))  # from the earlier build: the index says so
     assert (entries["aneby"].status, entries["habo"].status) == ("tidigare", "tidigare")
 
 
-def test_cli_builds_html_only_when_pdfs_cannot_be_made(tmp_path, monkeypatch):
+def test_cli_builds_html_and_says_so_last_when_pdfs_cannot_be_made(tmp_path, monkeypatch):
+    """``--pdf`` (``make reports``) where WeasyPrint cannot load Pango: HTML written, earlier PDF kept, exit 3."""
     monkeypatch.setattr(batch.pages, "pdf_unavailable_reason", lambda: "WeasyPrint cannot load libpango")
     out = tmp_path / "o"
+    (out / ".naravard").mkdir(parents=True)  # a folder an earlier build made, with its PDF
+    (out / "gnosjo.pdf").write_bytes(b"%PDF-1.7 an earlier build")
+    yesterday = time.time() - 86_400
+    os.utime(out / "gnosjo.pdf", (yesterday, yesterday))
     result = CliRunner().invoke(app, ["build", "-k", "gnosjo", "--out", str(out), "-q", "--pdf",
                                       "--template", str(_template(tmp_path))])
-    assert result.exit_code == 0, result.output
-    assert "PDF skipped: WeasyPrint cannot load libpango" in result.output
-    assert sorted(p.name for p in out.iterdir()) == [".naravard", "gnosjo.html", "gnosjo.ipynb", "index.html",
-                                                      "summary.csv"]
+    assert result.exit_code == 3, result.output
+    assert result.output.splitlines()[-1] == (
+        "error: PDF not made: WeasyPrint cannot load libpango; the HTML reports are written and earlier PDFs kept "
+        "(the index dates them); fix that or build with --no-pdf")
+    assert sorted(p.name for p in out.iterdir()) == [".naravard", "gnosjo.html", "gnosjo.ipynb", "gnosjo.pdf",
+                                                      "index.html", "summary.csv"]
+    assert (out / "gnosjo.pdf").read_bytes() == b"%PDF-1.7 an earlier build"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="gnosjo.pdf"' in index and "PDF från tidigare körning" in index
 
 
 def test_cli_isolate_asks_for_a_fresh_kernel_per_report(tmp_path, monkeypatch):

@@ -150,9 +150,11 @@ def test_the_dashboard_notebook_is_stripped_library_calls_on_the_project_kernel(
 
 def test_voila_serves_on_loopback_with_code_hidden_by_default():
     argv = dashboard.voila_command()
-    assert argv[0].endswith("voila") and argv[1] == str(dashboard.NOTEBOOK)
+    assert argv[1:3] == ["-m", "naravard_lib.dashboard_server"] and argv[3] == str(dashboard.NOTEBOOK)
     for option in ("--Voila.ip=127.0.0.1", "--port=8866", "--strip_sources=True", "--show_tracebacks=False",
-                   "--no-browser", f"--template={dashboard.TEMPLATE}", "--VoilaExporter.language_code=sv"):
+                   "--no-browser", f"--template={dashboard.TEMPLATE}", "--VoilaExporter.language_code=sv",
+                   f"--CappedKernelManager.max_kernels={dashboard.DEFAULT_MAX_KERNELS}",
+                   "--MappingKernelManager.cull_idle_timeout=300"):
         assert option in argv
     assert "--Voila.ip=0.0.0.0" in dashboard.voila_command(ip="0.0.0.0")
 

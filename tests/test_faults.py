@@ -193,7 +193,8 @@ BAD_PARAMETERS = [
      "parameters/habo.yaml, line 1: not valid YAML (anchors and aliases"),
     ("habo.yaml", b"kommun: Habo\nvisa_karta: true\nvisa_karta: false\n",
      "parameters/habo.yaml, line 3: not valid YAML (duplicate key 'visa_karta')"),
-    ("habo.yml", b"kommun: Habo\n", "parameters/habo.yml: parameter files end in .yaml; rename it to habo.yaml"),
+    ("habo.yml", b"kommun: Habo\n", "parameters/habo.yml: parameter files end in .yaml and habo.yaml is already there "
+                                    "(only it is read); move what you need into habo.yaml and remove habo.yml"),
 ]
 
 

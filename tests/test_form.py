@@ -241,7 +241,7 @@ def test_a_folder_refusing_new_files_is_one_clear_line_even_for_root(tmp_path, m
     def refuse(**kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(form.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(form.files.tempfile, "mkstemp", refuse)
     with pytest.raises(FormError, match=r"cannot write to this folder \(Permission denied\)"):
         form.save_answers(Answers("Habo"), path)
     assert path.read_bytes() == before
