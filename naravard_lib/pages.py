@@ -60,7 +60,7 @@ def report_title(kommun: str, rubrik: str = "") -> str:
     return f"{heading} – kommunrapport" if kommun in heading else f"{heading} – kommunrapport för {kommun}"
 
 
-_NUMERIC = re.compile(r"[−+-]?[\d  ]+(,\d+)?( %| av \d+)?|–|\d{4}(-\d{4})?")
+_NUMERIC = re.compile(r"[−+-]?[\d \u00a0]+(,\d+)?([ \u00a0]%| av \d+)?|–|\d{4}(-\d{4})?")
 KEEP_TOGETHER_ROWS = 16  # a table of up to this many rows fits on an A4 page with its caption
 
 
