@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import pages, paths
+from . import downloads, pages, paths
 from .errors import Interrupted, SetupError
 from .parameters import ReportParameters
 
@@ -49,7 +49,7 @@ SUMMARY_FIELDS = [
 ]
 HIDDEN_DIR = ".naravard"  # <out>/.naravard/{build.lock, logs/, tmp/}
 _VOLATILE_METADATA = ("start_time", "end_time", "duration", "exception")
-_KINDS = ("ipynb", "html", "pdf")  # the files of one report, published together
+_KINDS = ("ipynb", "html", "pdf", *(kind for kind, *_ in pages.DOWNLOADS))  # one report's files, published together
 # Temporary names written by earlier versions of this module, removed by the next build.
 _LEGACY_DEBRIS = re.compile(r"^\.[a-z]+\.\d+\.(running\.ipynb|ipynb\.tmp|html\.tmp)$"
                             r"|^\.(index\.html|summary\.csv|[a-z]+\.pdf)\.\d+\.tmp$")
@@ -66,6 +66,7 @@ class ReportResult:
     error: str = ""
     figures: dict = field(default_factory=dict)
     staged: dict = field(default_factory=dict)  # kind ("ipynb", "html", "pdf") -> path in the staging folder
+    checks: dict = field(default_factory=dict)  # accessibility checks of the page and PDF (downloads.stage_report)
     copy: int = 0  # benchmarks only: which repetition of the municipalities (see build's ``repeat``)
 
 
@@ -173,8 +174,11 @@ def _stage_report(params, staging, template, kernel_name, timeout, pdf, kernel) 
         if pdf:
             staged["pdf"] = folder / f"{params.slug}.pdf"
             pages.write_pdf(html_text, staged["pdf"])
+        extras, checks = downloads.stage_report(params.kommun, params.slug, folder, html_text, staged.get("pdf"),
+                                                time.strftime("%Y-%m-%d %H:%M"), _data_version())
+        staged.update(extras)
         return ReportResult(params.kommun, params.slug, True, figures=figures,
-                            staged={k: str(v) for k, v in staged.items()})
+                            staged={k: str(v) for k, v in staged.items()}, checks=checks)
     except Exception as exc:  # noqa: BLE001 - any failure of one report is reported, not raised
         import traceback
 
@@ -615,10 +619,10 @@ class OutputFolder:
             self.logs.mkdir(exist_ok=True)
             os.replace(log, self.logs / f"{slug}.log")
 
-    def write_text(self, name: str, text: str) -> None:
+    def write_text(self, name: str, text: str | bytes) -> None:
         """Write ``name`` in the folder atomically (through the staging area)."""
         temporary = self.staging / name
-        temporary.write_text(text, encoding="utf-8")
+        temporary.write_bytes(text) if isinstance(text, bytes) else temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, self.path / name)
 
 
@@ -660,7 +664,8 @@ def describe_folder(out: Path, fresh: dict[str, ReportResult], failed: dict[str,
         else:
             continue
         entries.append(pages.IndexEntry(kommun, slug, status, error, figures, built_at,
-                                        has_pdf=(out / f"{slug}.pdf").is_file()))
+                                        has_pdf=(out / f"{slug}.pdf").is_file(),
+                                        downloads=downloads.report_links(out, slug)))
     return entries
 
 
@@ -691,8 +696,12 @@ def _data_version() -> str:
 
 def _write_index(folder: OutputFolder, fresh: dict, failed: dict) -> None:
     entries = describe_folder(folder.path, fresh, failed)
+    built_at, version = time.strftime("%Y-%m-%d %H:%M"), _data_version()
     folder.write_text("summary.csv", summary_csv(entries))
-    folder.write_text("index.html", pages.index_page(entries, time.strftime("%Y-%m-%d %H:%M"), _data_version()))
+    folder.write_text("index.html", pages.index_page(entries, built_at, version))
+    for name, content in downloads.folder_files(folder.path, entries, fresh, built_at, version).items():
+        folder.write_text(name, content)
+    folder.write_text(downloads.CHECKSUMS, downloads.checksums(folder.path))  # last: covers all the others
 
 
 # ------------------------------------------------------------------ signals

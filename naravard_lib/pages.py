@@ -31,6 +31,18 @@ class IndexEntry:
     figures: dict = field(default_factory=dict)
     built_at: str = ""
     has_pdf: bool = False
+    downloads: list = field(default_factory=list)  # (href, label, type) of the report's downloads on disk
+
+
+#: The downloads published beside each report: file kind (``<slug>.<kind>``), link text, media type.
+DOWNLOADS = (("xlsx", "Kalkylblad", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+             ("datapaket.zip", "Datapaket", "application/zip"))
+
+
+def download_links(slug: str, folder: Path | None = None) -> list[tuple[str, str, str]]:
+    """``(href, label, type)`` of a report's downloads; with ``folder``, only those that are there."""
+    return [(f"{slug}.{kind}", label, mime) for kind, label, mime in DOWNLOADS
+            if folder is None or (Path(folder) / f"{slug}.{kind}").is_file()]
 
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -61,7 +73,9 @@ def report_title(kommun: str, rubrik: str = "") -> str:
 
 
 _NUMERIC = re.compile(r"[−+-]?[\d \u00a0]+(,\d+)?([ \u00a0]%| av \d+)?|–|\d{4}(-\d{4})?")
-KEEP_TOGETHER_ROWS = 16  # a table of up to this many rows fits on an A4 page with its caption
+#: In print a table of up to this many rows stays whole with its caption: a longer one would move to the next
+#: page and leave the one before half empty, so it breaks between rows instead (header rows repeated).
+KEEP_TOGETHER_ROWS = 6
 
 
 def _finish_report(body: str, kommun: str) -> str:
@@ -85,6 +99,7 @@ def _finish_report(body: str, kommun: str) -> str:
         last = cell.select(".jp-RenderedMarkdown > *")
         if last and last[-1].name in ("h1", "h2", "h3", "h4"):
             cell["class"] = [*cell.get("class", []), "ends-with-heading"]
+            _move_into_next_cell(last[-1], cell)
     sections = [h for h in main.find_all("h2") if h.get("id")]
     if sections:
         nav = soup.new_tag("nav", attrs={"class": "toc", "aria-labelledby": "innehall-rubrik"})
@@ -105,6 +120,19 @@ def _finish_report(body: str, kommun: str) -> str:
     return str(soup)
 
 
+def _move_into_next_cell(heading, cell) -> None:
+    """Put ``heading`` at the start of the next cell's content: in print a heading then never ends a page.
+
+    A page break is avoided only between siblings, and a heading that ends its cell has none after it.
+    The reading order and the page on screen stay the same.
+    """
+    for following in cell.find_next_siblings("div", class_="jp-Cell"):
+        content = following.select_one(".jp-OutputArea-output, .jp-RenderedMarkdown")
+        if content is not None:
+            content.insert(0, heading.extract())
+            return
+
+
 def report_html(notebook) -> str:
     """The report as a standalone page to publish, without code, prompts or the key-figures cell.
 
@@ -114,9 +142,13 @@ def report_html(notebook) -> str:
     """
     parameters = notebook.metadata.get("papermill", {}).get("parameters", {})
     kommun = str(parameters.get("kommun", ""))
+    from .data import load_municipalities
+
+    slugs = load_municipalities().set_index("kommun")["slug"]
     resources = {"naravard": {"title": report_title(kommun, str(parameters.get("rubrik") or "")), "kommun": kommun,
                               "footer": f"{SITE_NAME}: kommunrapport för {kommun}. Källorna anges under varje "
-                                        "figur och tabell och i avsnittet Om rapporten."},
+                                        "figur och tabell och i avsnittet Om rapporten.",
+                              "downloads": download_links(slugs[kommun]) if kommun in slugs else []},
                  "naravard_css": _css()}
     body, _ = _exporter().from_notebook_node(notebook, resources=resources)
     return _finish_report(body, kommun)
@@ -131,6 +163,11 @@ def _environment():
 
     return Environment(loader=FileSystemLoader(TEMPLATES / TEMPLATE_NAME), autoescape=True,
                        undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def render_page(template: str, **values) -> str:
+    """Render one of the site's own page templates (autoescaped, the shared layout)."""
+    return _environment().get_template(template).render(**values)
 
 
 def _figure_cells(figures: dict) -> list[str]:
@@ -167,7 +204,8 @@ def index_page(entries: list[IndexEntry], built_at: str = "", data_version: str 
         has_report = entry.status != "fel" or bool(entry.built_at)
         rows.append({"kommun": entry.kommun, "slug": entry.slug, "status": entry.status, "status_text": status_text,
                      "cells": _figure_cells(entry.figures) if entry.figures else [],
-                     "has_report": has_report and bool(entry.figures), "has_pdf": entry.has_pdf})
+                     "has_report": has_report and bool(entry.figures), "has_pdf": entry.has_pdf,
+                     "downloads": entry.downloads})
         if entry.status == "fel":
             failures.append(entry)
     total = lan_key_figures()
@@ -226,7 +264,7 @@ def write_pdf(html_text: str, target: Path) -> None:
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         document = weasyprint.HTML(string=html_text, url_fetcher=_offline_fetcher(), media_type="print")
-        document.write_pdf(temporary, pdf_tags=True)
+        document.write_pdf(temporary, pdf_variant="pdf/ua-1")  # tagged, with the PDF/UA-1 identification
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)

@@ -50,7 +50,7 @@ def test_html_is_for_readers(built):
     out, _ = built
     page = (out / "aneby.html").read_text(encoding="utf-8")
     assert "Nära vård i Aneby" in page
-    assert "478 810" in page  # the 2024 amount, written the Swedish way
+    assert "478 810" in page.replace("\xa0", " ")  # the 2024 amount, written the Swedish way
     assert "landsbygdskommun" in page
     assert "from naravard_lib" not in page and "validate_parameters" not in page  # code is hidden
     assert "nara_vard_2024" not in page  # the machine-readable key-figures cell is removed
@@ -109,8 +109,9 @@ def test_one_failure_leaves_the_others_intact(tmp_path):
     assert [(r.slug, r.ok) for r in results] == [("aneby", True), ("habo", False), ("mullsjo", True)]
     assert "forced failure for Habo" in results[1].error and "\n" not in results[1].error
     assert sorted(p.name for p in out.iterdir()) == [
-        ".naravard", "aneby.html", "aneby.ipynb", "habo.html", "index.html", "mullsjo.html", "mullsjo.ipynb",
-        "summary.csv"]
+        ".naravard", "SHA256SUMS", "aneby.datapaket.zip", "aneby.html", "aneby.ipynb", "aneby.xlsx", "habo.html",
+        "index.html", "lanet.xlsx", "mullsjo.datapaket.zip", "mullsjo.html", "mullsjo.ipynb", "mullsjo.xlsx",
+        "summary.csv", "summary_sv.csv", "tillganglighet.html"]
     assert (out / "habo.html").read_text(encoding="utf-8") == "an old page"
     assert "forced failure for Habo" in (out / ".naravard" / "logs" / "habo.log").read_text(encoding="utf-8")
     rows = {r["slug"]: r for r in _summary(out)}
@@ -175,8 +176,9 @@ def test_cli_builds_html_only_when_pdfs_cannot_be_made(tmp_path, monkeypatch):
                                       "--template", str(_template(tmp_path))])
     assert result.exit_code == 0, result.output
     assert "PDF skipped: WeasyPrint cannot load libpango" in result.output
-    assert sorted(p.name for p in out.iterdir()) == [".naravard", "gnosjo.html", "gnosjo.ipynb", "index.html",
-                                                      "summary.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".naravard", "SHA256SUMS", "gnosjo.datapaket.zip", "gnosjo.html", "gnosjo.ipynb", "gnosjo.xlsx", "index.html",
+        "lanet.xlsx", "summary.csv", "summary_sv.csv", "tillganglighet.html"]
 
 
 def test_cli_isolate_asks_for_a_fresh_kernel_per_report(tmp_path, monkeypatch):
