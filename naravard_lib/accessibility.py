@@ -64,7 +64,11 @@ def pdf_checks(path) -> list[Check]:
     """
     import pikepdf
 
-    with pikepdf.open(path) as pdf:
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PdfError as exc:  # a damaged file is a failed check, not a failed build
+        return [Check("PDF-filen kan läsas", False, " ".join(str(exc).split())[:160])]
+    with pdf:
         root = pdf.Root
         counts, figures, tables = {}, [], []
         tree = root.get("/StructTreeRoot")

@@ -174,7 +174,7 @@ def _stage_report(params, staging, template, kernel_name, timeout, pdf, kernel) 
         if pdf:
             staged["pdf"] = folder / f"{params.slug}.pdf"
             pages.write_pdf(html_text, staged["pdf"])
-        extras, checks = downloads.stage_report(params.kommun, params.slug, folder, html_text, staged.get("pdf"),
+        extras, checks = downloads.stage_report(executed, params.slug, folder, html_text, staged.get("pdf"),
                                                 time.strftime("%Y-%m-%d %H:%M"), _data_version())
         staged.update(extras)
         return ReportResult(params.kommun, params.slug, True, figures=figures,

@@ -18,7 +18,7 @@ import yaml
 
 from . import accessibility, datapackage, pages, paths, spreadsheet
 from .errors import SetupError
-from .tables import key_figure_table, lan_tables, report_tables
+from .tables import key_figure_table, lan_tables, report_tables, tables_from_json
 
 SWEDISH_CSV = "summary_sv.csv"
 LAN_WORKBOOK = "lanet.xlsx"
@@ -28,15 +28,32 @@ CHECKSUMS = "SHA256SUMS"
 PUBLISHER_FILE = paths.PARAMETERS_DIR / "utgivare" / "tillganglighet.yaml"
 
 
-def stage_report(kommun: str, slug: str, folder: Path, html_text: str, pdf: Path | None, built_at: str,
+TABLES_TAG = "report-tables"  # the template's cell that shows the report's tables as JSON
+
+
+def executed_tables(notebook) -> list:
+    """The report's tables as its run computed them (the cell tagged ``report-tables``).
+
+    A template without that cell gets them from :func:`tables.report_tables`, the function the cell calls.
+    """
+    for cell in notebook.cells:
+        if TABLES_TAG in cell.metadata.get("tags", []):
+            for output in cell.get("outputs", []):
+                if "application/json" in output.get("data", {}):
+                    return tables_from_json(output["data"]["application/json"])
+    return report_tables(str(notebook.metadata["papermill"]["parameters"]["kommun"]))
+
+
+def stage_report(notebook, slug: str, folder: Path, html_text: str, pdf: Path | None, built_at: str,
                  data_version: str) -> tuple[dict, dict]:
     """Write a report's spreadsheet and data package into ``folder``; check its page (and PDF).
 
-    Returns ``({kind: path}, checks)``: the staged files by kind (see :data:`pages.DOWNLOADS`) and
-    :func:`accessibility.checks_summary` of the page (``"html"``) and the PDF (``"pdf"``, when made
-    and pikepdf is installed).
+    ``notebook`` is the executed report. Returns ``({kind: path}, checks)``: the staged files by kind
+    (see :data:`pages.DOWNLOADS`) and :func:`accessibility.checks_summary` of the page (``"html"``) and
+    the PDF (``"pdf"``, when made and pikepdf is installed).
     """
-    tables = report_tables(kommun)
+    kommun = str(notebook.metadata["papermill"]["parameters"]["kommun"])
+    tables = executed_tables(notebook)
     title = f"Nära vård i {kommun} – tabellerna i kommunrapporten"
     about = (f"Tabellerna bakom kommunrapporten för {kommun}: statsbidraget per period och insatsområde, "
              "värdena i rapportens diagram och karta, och de gemensamma insatser som omfattar kommunen.")

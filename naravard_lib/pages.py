@@ -62,7 +62,7 @@ def _exporter():
 
     exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"key-figures"}, enabled=True), True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"key-figures", "report-tables"}, enabled=True), True)
     return exporter
 
 

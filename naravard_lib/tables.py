@@ -7,7 +7,8 @@ One description per table serves the spreadsheet (:mod:`naravard_lib.spreadsheet
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
@@ -86,6 +87,39 @@ def report_tables(kommun: str) -> list[Table]:
               report.SOURCE_INITIATIVES, initiative_columns,
               initiatives.set_axis([c.name for c in initiative_columns], axis=1)),
     ]
+
+
+def tables_json(tables: list[Table]) -> dict:
+    """``tables`` as JSON-ready data (the report template displays it for the batch to read)."""
+    def plain(value):
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            return None
+        return value.item() if hasattr(value, "item") else value
+
+    return {"tables": [{"name": t.name, "sheet": t.sheet, "title": t.title, "source": t.source, "notes": t.notes,
+                        "columns": [asdict(c) for c in t.columns],
+                        "rows": [[plain(v) for v in row] for row in
+                                 t.frame[[c.name for c in t.columns]].itertuples(index=False)]} for t in tables]}
+
+
+def tables_from_json(payload: dict) -> list[Table]:
+    """The tables of :func:`tables_json` back as :class:`Table` items."""
+    result = []
+    for spec in payload["tables"]:
+        columns = [Column(**c) for c in spec["columns"]]
+        frame = pd.DataFrame(spec["rows"], columns=[c.name for c in columns])
+        result.append(Table(spec["name"], spec["sheet"], spec["title"], spec["source"], columns, frame,
+                            list(spec["notes"])))
+    return result
+
+
+def report_tables_json(kommun: str) -> dict:
+    """:func:`report_tables` as JSON-ready data: the template's last cell shows it, the batch publishes it.
+
+    >>> [t["name"] for t in report_tables_json("Aneby")["tables"]][:2]
+    ['belopp', 'nara_vard_2024']
+    """
+    return tables_json(report_tables(kommun))
 
 
 #: The key figures of one report (summary.csv's figures), as columns of the län's table.

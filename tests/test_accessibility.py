@@ -96,3 +96,9 @@ def test_the_publisher_s_details_replace_the_placeholders_escaped():
                                                                       "kontakt": "a@example.se"})
     assert "Region &lt;b&gt;X&lt;/b&gt;" in page and "a@example.se" in page and "fylls i av utgivaren" not in page
     assert _failed(accessibility.page_checks(page)) == []
+
+
+def test_a_damaged_pdf_is_a_failed_check_not_an_error(tmp_path):
+    pytest.importorskip("pikepdf")
+    (tmp_path / "x.pdf").write_bytes(b"%PDF-1.7 not really")
+    assert _failed(accessibility.pdf_checks(tmp_path / "x.pdf")) == ["PDF-filen kan läsas"]

@@ -128,3 +128,17 @@ def test_the_statement_reports_this_build_s_measurements(built):
     assert "Granskning i webbläsare (axe-core) Inte mätt i den här byggningen" in text
     assert downloads.read_publisher() == {"ansvarig": "", "kontakt": ""}  # the shipped file: placeholders shown
     assert accessibility.PLACEHOLDERS["kontakt"] in text
+
+
+def test_the_report_spreadsheet_holds_the_numbers_its_run_computed(built):
+    import nbformat
+
+    from naravard_lib import report
+
+    book = openpyxl.load_workbook(built / "aneby.xlsx")
+    sheet = book["Belopp per period"]
+    assert [r[2] for r in sheet.iter_rows(min_row=5, values_only=True)] == \
+        report.allocation_overview("Aneby")["belopp"].tolist()
+    notebook = nbformat.read(built / "aneby.ipynb", as_version=4)
+    assert any(downloads.TABLES_TAG in c.metadata.get("tags", []) and c.outputs for c in notebook.cells)
+    assert "report-tables" not in (built / "aneby.html").read_text(encoding="utf-8")  # not shown to readers

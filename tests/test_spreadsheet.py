@@ -96,3 +96,13 @@ def test_a_spreadsheet_opens_in_libreoffice_with_swedish_numbers(aneby, tmp_path
     assert "Nära vård i Aneby – tabellerna i kommunrapporten" in plain
     assert "1 928 270" in plain and "25 821 973" in plain  # thousands grouped with a space
     assert "1,85 %" in plain and "69,94" in plain  # decimal comma, percent with a space
+
+
+def test_the_tables_survive_the_trip_through_the_report_notebook():
+    from naravard_lib.tables import report_tables_json, tables_from_json
+
+    direct, shown = report_tables("Habo"), tables_from_json(report_tables_json("Habo"))
+    assert [t.name for t in shown] == [t.name for t in direct]
+    for before, after in zip(direct, shown, strict=True):
+        assert after.columns == before.columns and after.title == before.title and after.source == before.source
+        assert after.frame.astype(object).values.tolist() == before.frame.astype(object).values.tolist()
