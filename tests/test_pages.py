@@ -234,3 +234,27 @@ def test_index_has_a_lan_total_row():
 def test_index_without_failures_has_no_failure_section():
     soup = _soup(pages.index_page(_entries()[:1], "2026-11-25 01:00", "abc1234"))
     assert not soup.find(id="fel-rubrik")
+
+
+def test_index_and_report_link_the_downloads_and_the_statement():
+    entries = _entries()
+    entries[0].downloads = pages.download_links("aneby")
+    soup = _soup(pages.index_page(entries, "2026-11-25 01:00", "abc1234"))
+    for href in ("aneby.xlsx", "aneby.datapaket.zip", "lanet.xlsx", "summary_sv.csv", "SHA256SUMS"):
+        assert soup.find("a", href=href), href
+    assert not soup.find("a", href="eksjo.xlsx")  # only what is on disk (describe_folder fills it)
+    assert soup.find("a", href="aneby.xlsx")["aria-label"] == "Aneby Kalkylblad"
+    report = _soup(pages.report_html(_notebook()))
+    footer = report.find("footer")
+    assert [a["href"] for a in footer.find_all("a")] == ["aneby.xlsx", "aneby.datapaket.zip", "tillganglighet.html"]
+
+
+def test_a_heading_that_ends_its_cell_moves_to_the_start_of_the_next_one():
+    notebook = _notebook()
+    notebook.cells[1].source = "Inledning.\n\n## Sammanfattning"  # the cell ends with its heading
+    soup = _soup(pages.report_html(notebook))
+    heading = soup.find("h2", id="Sammanfattning")
+    first = soup.find("p", string="Inledning.").find_parent("div", class_="jp-Cell")
+    assert "ends-with-heading" in first["class"] and heading.find_parent("div", class_="jp-Cell") is not first
+    assert heading.find_next_sibling("table") is not None  # in print it stays with the table that follows
+    assert [a.text for a in soup.find("nav", class_="toc").find_all("a")] == ["Sammanfattning", "Om rapporten"]
