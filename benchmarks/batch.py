@@ -10,6 +10,8 @@ one run on this machine and printed as a small table:
 - a scale curve for 13, 26 and 52 reports on a dask LocalCluster (time per report roughly flat);
 - the peak memory of the batch (resident memory of the build process, its workers and kernels);
 - the PDF step on its own line (a build with ``--pdf`` minus the same build without), outside the ratio;
+- the published downloads on their own line: 13 spreadsheets, data packages and page checks, then ``lanet.xlsx``,
+  the Swedish CSV, the accessibility statement and ``SHA256SUMS`` (part of the batch time above, shown apart);
 - the time one what-if update takes.
 
 Nothing is asserted: this is a measurement, not a test. The machine's load is printed with it.
@@ -83,6 +85,27 @@ def time_naive(out: Path) -> float:
     return time.perf_counter() - start
 
 
+def time_downloads(out: Path) -> float:
+    """Wall time of the downloads of 13 reports (one core, in this process) and of the folder's own files."""
+    import nbformat
+
+    from naravard_lib import batch, downloads
+
+    staging = out / ".naravard" / "bench-downloads"
+    staging.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    for params in all_parameters():
+        page = (out / f"{params.slug}.html").read_text(encoding="utf-8")
+        notebook = nbformat.read(out / f"{params.slug}.ipynb", as_version=4)  # its tables, as its run made them
+        downloads.stage_report(notebook, params.slug, staging, page, None, "2026-01-01 00:00", "")
+    entries = batch.describe_folder(out, {}, {})
+    files = downloads.folder_files(out, entries, {}, "2026-01-01 00:00", "")
+    downloads.checksums(out)
+    elapsed = time.perf_counter() - start
+    assert set(files) == {downloads.LAN_WORKBOOK, downloads.SWEDISH_CSV, downloads.STATEMENT}
+    return elapsed
+
+
 def time_what_if(repeats: int = 20) -> float:
     from naravard_lib.widgets import WhatIf
 
@@ -108,7 +131,9 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="naravard-bench-"))
     try:
         batch, peak = time_batch(scratch / "warm", args.jobs)
-        row(f"batch: 13 reports, ipynb + HTML + index, --jobs {args.jobs}", batch, "warm kernels")
+        row(f"batch: 13 reports, ipynb + HTML + downloads + index, --jobs {args.jobs}", batch, "warm kernels")
+        row("downloads: 13 xlsx + data packages + page checks, lanet.xlsx, CSV, statement, SHA256SUMS",
+            time_downloads(scratch / "warm"), "one core; inside the batch time above")
         isolated, _ = time_batch(scratch / "isolated", args.jobs, isolate=True)
         row("the same with --isolate (a fresh kernel per report)", isolated)
         if not args.no_naive:

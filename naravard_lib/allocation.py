@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import data
 from .errors import RecoveryError
-from .formatting import format_number
+from .formatting import format_number, format_sek
 from .schemas import KOMMUNER
 
 Rounding = Literal["per_cell", "largest_remainder"]
@@ -337,7 +337,7 @@ def describe_key_solutions(solutions: list[KeySolution]) -> str:
         return "Ingen befolkningsvektor ger alla publicerade celler."
 
     def pool(low: int, high: int) -> str:
-        return f"{format_number(low)} kr" if low == high else f"{format_number(low)}–{format_number(high)} kr"
+        return format_sek(low) if low == high else f"{format_number(low)}–{format_sek(high)}"
 
     totals = ", ".join(format_number(s.total) for s in solutions)
     pools = "; ".join(f"{column}: {pool(*bounds)}" for column, bounds in solutions[0].pools.items())

@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import files, pages, paths
+from . import downloads, files, pages, paths
 from .errors import DiskFull, Interrupted, SetupError
 from .parameters import ReportParameters
 
@@ -54,9 +54,12 @@ HIDDEN_DIR = ".naravard"  # <out>/.naravard/{build.lock, logs/, tmp/}: also the 
 _VOLATILE_METADATA = ("start_time", "end_time", "duration", "exception")
 #: The files of one report, by kind, published together. A kind a build does not make (the PDF of a
 #: build without ``--pdf``) keeps the file of an earlier build; add new kinds here.
-REPORT_FILES = {"ipynb": "{slug}.ipynb", "html": "{slug}.html", "pdf": "{slug}.pdf"}
-#: The files describing the whole folder, rewritten after every build (see :func:`_write_index`).
-FOLDER_FILES = ("summary.csv", "index.html")
+REPORT_FILES = {"ipynb": "{slug}.ipynb", "html": "{slug}.html", "pdf": "{slug}.pdf",
+                **{kind: "{slug}." + kind for kind, *_ in pages.DOWNLOADS}}  # spreadsheet, data package
+#: The files describing the whole folder, rewritten after every build in this order (see :func:`_write_index`);
+#: the checksums come last, since they cover all the others.
+FOLDER_FILES = ("summary.csv", "index.html", downloads.LAN_WORKBOOK, downloads.SWEDISH_CSV, downloads.STATEMENT,
+                downloads.CHECKSUMS)
 # Temporary names written by earlier versions of this module, removed by the next build.
 _LEGACY_DEBRIS = re.compile(r"^\.[a-z]+\.\d+\.(running\.ipynb|ipynb\.tmp|html\.tmp)$"
                             r"|^\.(index\.html|summary\.csv|[a-z]+\.pdf)\.\d+\.tmp$")
@@ -73,6 +76,7 @@ class ReportResult:
     error: str = ""
     figures: dict = field(default_factory=dict)
     staged: dict = field(default_factory=dict)  # kind (see REPORT_FILES) -> path in the staging folder
+    checks: dict = field(default_factory=dict)  # accessibility checks of the page and PDF (downloads.stage_report)
     copy: int = 0  # benchmarks only: which repetition of the municipalities (see build's ``repeat``)
     disk_full: bool = False  # it failed because the disk is full: the build stops
 
@@ -186,8 +190,11 @@ def _stage_report(params, staging, template, kernel_name, timeout, pdf, kernel) 
         if pdf:
             staged["pdf"] = folder / f"{params.slug}.pdf"
             pages.write_pdf(html_text, staged["pdf"])
+        extras, checks = downloads.stage_report(executed, params.slug, folder, html_text, staged.get("pdf"),
+                                                time.strftime("%Y-%m-%d %H:%M"), _data_version())
+        staged.update(extras)
         return ReportResult(params.kommun, params.slug, True, figures=figures,
-                            staged={k: str(v) for k, v in staged.items()})
+                            staged={k: str(v) for k, v in staged.items()}, checks=checks)
     except Exception as exc:  # noqa: BLE001 - any failure of one report is reported, not raised
         import traceback
 
@@ -700,7 +707,7 @@ class OutputFolder:
             self.logs.mkdir(exist_ok=True)
             os.replace(log, self.logs / f"{slug}.log")
 
-    def write_text(self, name: str, text: str) -> None:
+    def write_text(self, name: str, text: str | bytes) -> None:
         """Write ``name`` in the folder atomically (through the staging area)."""
         files.write_atomic(self.path / name, text, scratch=self.staging)
 
@@ -747,7 +754,8 @@ def describe_folder(out: Path, fresh: dict[str, ReportResult], failed: dict[str,
         # A PDF older than its report's notebook is from an earlier build (a build without --pdf keeps it).
         earlier_pdf = has_pdf and on_disk and pdf.stat().st_mtime < notebook.stat().st_mtime - 1
         entries.append(pages.IndexEntry(kommun, slug, status, error, figures, built_at, has_pdf=has_pdf,
-                                        pdf_built_at=_built_at(pdf) if earlier_pdf else ""))
+                                        pdf_built_at=_built_at(pdf) if earlier_pdf else "",
+                                        downloads=downloads.report_links(out, slug)))
     return entries
 
 
@@ -778,10 +786,12 @@ def _data_version() -> str:
 
 def _write_index(folder: OutputFolder, fresh: dict, failed: dict) -> None:
     entries = describe_folder(folder.path, fresh, failed)
-    texts = {"summary.csv": summary_csv(entries),
-             "index.html": pages.index_page(entries, time.strftime("%Y-%m-%d %H:%M"), _data_version())}
-    for name in FOLDER_FILES:  # all built before any is written
+    built_at, version = time.strftime("%Y-%m-%d %H:%M"), _data_version()
+    texts = {"summary.csv": summary_csv(entries), "index.html": pages.index_page(entries, built_at, version)}
+    texts.update(downloads.folder_files(folder.path, entries, fresh, built_at, version))
+    for name in FOLDER_FILES[:-1]:  # all built before any is written
         folder.write_text(name, texts[name])
+    folder.write_text(FOLDER_FILES[-1], downloads.checksums(folder.path))
 
 
 # ------------------------------------------------------------------ signals

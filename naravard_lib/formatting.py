@@ -8,39 +8,42 @@ import re
 import numpy as np
 import pandas as pd
 
-_SPACE = " "
+#: The thousands separator and the space before a unit: a NO-BREAK SPACE (U+00A0), as in Swedish typography
+#: (SCB's included), so that "1 244 655" and "39,63 %" never break across lines in a page, a PDF or a cell.
+NBSP = "\u00a0"
+_SPACE = NBSP
 
 
 def format_number(value: float, decimals: int = 0) -> str:
-    """Format a number with space as thousands separator and comma as decimal mark.
+    """Format a number with a no-break space as thousands separator and comma as decimal mark.
 
     >>> format_number(1244655)
-    '1 244 655'
+    '1\xa0244\xa0655'
     >>> format_number(-1689)
-    '−1 689'
+    '−1\xa0689'
     >>> format_number(70.1234, 2)
     '70,12'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     text = f"{abs(value):,.{decimals}f}".replace(",", _SPACE).replace(".", ",")
-    sign = "−" if value < 0 and text.strip("0, ") else ""
+    sign = "−" if value < 0 and text.strip("0," + _SPACE) else ""
     return sign + text
 
 
 def format_sek(value: float, decimals: int = 0, unit: str = "kr") -> str:
-    """Format an amount in kronor: ``format_sek(1244655)`` gives ``'1 244 655 kr'``."""
-    return f"{format_number(value, decimals)} {unit}"
+    """Format an amount in kronor: ``format_sek(1244655)`` gives ``'1 244 655 kr'`` (no-break spaces)."""
+    return f"{format_number(value, decimals)}{_SPACE}{unit}"
 
 
 def format_mnkr(value: float, decimals: int = 1) -> str:
-    """Format an amount in millions of kronor: ``format_mnkr(28921974)`` gives ``'28,9 mnkr'``."""
-    return f"{format_number(value / 1e6, decimals)} mnkr"
+    """Format an amount in millions of kronor: ``format_mnkr(28921974)`` gives ``'28,9 mnkr'`` (no-break space)."""
+    return f"{format_number(value / 1e6, decimals)}{_SPACE}mnkr"
 
 
 def format_percent(value: float, decimals: int = 2) -> str:
-    """Format a percentage given in percent units: ``format_percent(39.63)`` gives ``'39,63 %'``."""
-    return f"{format_number(value, decimals)} %"
+    """Format a percentage given in percent units: ``format_percent(39.63)`` gives ``'39,63 %'`` (no-break space)."""
+    return f"{format_number(value, decimals)}{_SPACE}%"
 
 
 _UNITS = {

@@ -33,6 +33,18 @@ class IndexEntry:
     built_at: str = ""
     has_pdf: bool = False
     pdf_built_at: str = ""  # the PDF's date when it is from an earlier build than the report
+    downloads: list = field(default_factory=list)  # (href, label, type) of the report's downloads on disk
+
+
+#: The downloads published beside each report: file kind (``<slug>.<kind>``), link text, media type.
+DOWNLOADS = (("xlsx", "Kalkylblad", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+             ("datapaket.zip", "Datapaket", "application/zip"))
+
+
+def download_links(slug: str, folder: Path | None = None) -> list[tuple[str, str, str]]:
+    """``(href, label, type)`` of a report's downloads; with ``folder``, only those that are there."""
+    return [(f"{slug}.{kind}", label, mime) for kind, label, mime in DOWNLOADS
+            if folder is None or (Path(folder) / f"{slug}.{kind}").is_file()]
 
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -52,7 +64,7 @@ def _exporter():
 
     exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"key-figures"}, enabled=True), True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"key-figures", "report-tables"}, enabled=True), True)
     return exporter
 
 
@@ -62,8 +74,10 @@ def report_title(kommun: str, rubrik: str = "") -> str:
     return f"{heading} – kommunrapport" if kommun in heading else f"{heading} – kommunrapport för {kommun}"
 
 
-_NUMERIC = re.compile(r"[−+-]?[\d  ]+(,\d+)?( %| av \d+)?|–|\d{4}(-\d{4})?")
-KEEP_TOGETHER_ROWS = 16  # a table of up to this many rows fits on an A4 page with its caption
+_NUMERIC = re.compile(r"[−+-]?[\d \u00a0]+(,\d+)?([ \u00a0]%| av \d+)?|–|\d{4}(-\d{4})?")
+#: In print a table of up to this many rows stays whole with its caption: a longer one would move to the next
+#: page and leave the one before half empty, so it breaks between rows instead (header rows repeated).
+KEEP_TOGETHER_ROWS = 6
 
 
 def _finish_report(body: str, kommun: str) -> str:
@@ -87,6 +101,7 @@ def _finish_report(body: str, kommun: str) -> str:
         last = cell.select(".jp-RenderedMarkdown > *")
         if last and last[-1].name in ("h1", "h2", "h3", "h4"):
             cell["class"] = [*cell.get("class", []), "ends-with-heading"]
+            _move_into_next_cell(last[-1], cell)
     sections = [h for h in main.find_all("h2") if h.get("id")]
     if sections:
         nav = soup.new_tag("nav", attrs={"class": "toc", "aria-labelledby": "innehall-rubrik"})
@@ -107,6 +122,19 @@ def _finish_report(body: str, kommun: str) -> str:
     return str(soup)
 
 
+def _move_into_next_cell(heading, cell) -> None:
+    """Put ``heading`` at the start of the next cell's content: in print a heading then never ends a page.
+
+    A page break is avoided only between siblings, and a heading that ends its cell has none after it.
+    The reading order and the page on screen stay the same.
+    """
+    for following in cell.find_next_siblings("div", class_="jp-Cell"):
+        content = following.select_one(".jp-OutputArea-output, .jp-RenderedMarkdown")
+        if content is not None:
+            content.insert(0, heading.extract())
+            return
+
+
 def report_html(notebook) -> str:
     """The report as a standalone page to publish, without code, prompts or the key-figures cell.
 
@@ -116,9 +144,13 @@ def report_html(notebook) -> str:
     """
     parameters = notebook.metadata.get("papermill", {}).get("parameters", {})
     kommun = str(parameters.get("kommun", ""))
+    from .data import load_municipalities
+
+    slugs = load_municipalities().set_index("kommun")["slug"]
     resources = {"naravard": {"title": report_title(kommun, str(parameters.get("rubrik") or "")), "kommun": kommun,
                               "footer": f"{SITE_NAME}: kommunrapport för {kommun}. Källorna anges under varje "
-                                        "figur och tabell och i avsnittet Om rapporten."},
+                                        "figur och tabell och i avsnittet Om rapporten.",
+                              "downloads": download_links(slugs[kommun]) if kommun in slugs else []},
                  "naravard_css": _css()}
     body, _ = _exporter().from_notebook_node(notebook, resources=resources)
     return _finish_report(body, kommun)
@@ -133,6 +165,11 @@ def _environment():
 
     return Environment(loader=FileSystemLoader(TEMPLATES / TEMPLATE_NAME), autoescape=True,
                        undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def render_page(template: str, **values) -> str:
+    """Render one of the site's own page templates (autoescaped, the shared layout)."""
+    return _environment().get_template(template).render(**values)
 
 
 def _figure_cells(figures: dict) -> list[str]:
@@ -170,7 +207,7 @@ def index_page(entries: list[IndexEntry], built_at: str = "", data_version: str 
         rows.append({"kommun": entry.kommun, "slug": entry.slug, "status": entry.status, "status_text": status_text,
                      "cells": _figure_cells(entry.figures) if entry.figures else [],
                      "has_report": has_report and bool(entry.figures), "has_pdf": entry.has_pdf,
-                     "pdf_built_at": entry.pdf_built_at})
+                     "pdf_built_at": entry.pdf_built_at, "downloads": entry.downloads})
         if entry.status == "fel":
             failures.append(entry)
     total = lan_key_figures()
@@ -229,7 +266,7 @@ def write_pdf(html_text: str, target: Path) -> None:
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         document = weasyprint.HTML(string=html_text, url_fetcher=_offline_fetcher(), media_type="print")
-        document.write_pdf(temporary, pdf_tags=True)
+        document.write_pdf(temporary, pdf_variant="pdf/ua-1")  # tagged, with the PDF/UA-1 identification
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)

@@ -16,7 +16,7 @@ from matplotlib import colors as mcolors
 from matplotlib import patheffects
 from matplotlib.ticker import FuncFormatter
 
-from .formatting import format_number
+from .formatting import format_number, format_sek
 
 PALETTE = {"base": "#4c72b0", "highlight": "#dd8452", "neutral": "#b0b0b0", "negative": "#c44e52"}
 _kr = FuncFormatter(lambda value, _: format_number(value))
@@ -78,7 +78,7 @@ def money_flow(flow: pd.DataFrame, ax=None):
     ax.set_xscale("log")
     ax.invert_yaxis()
     for y, value in enumerate(flow["belopp"]):
-        ax.annotate(f"{format_number(value)} kr", (value, y), xytext=(3, 0), textcoords="offset points",
+        ax.annotate(format_sek(value), (value, y), xytext=(3, 0), textcoords="offset points",
                     va="center", fontsize=8)
     ax.set(title="Pengarnas väg 2024 (logaritmisk skala)", xlabel="kronor", ylabel="")
     ax.margins(x=0.6)

@@ -52,7 +52,7 @@ def test_html_is_for_readers(built):
     out, _ = built
     page = (out / "aneby.html").read_text(encoding="utf-8")
     assert "Nära vård i Aneby" in page
-    assert "478 810" in page  # the 2024 amount, written the Swedish way
+    assert "478 810" in page.replace("\xa0", " ")  # the 2024 amount, written the Swedish way
     assert "landsbygdskommun" in page
     assert "from naravard_lib" not in page and "validate_parameters" not in page  # code is hidden
     assert "nara_vard_2024" not in page  # the machine-readable key-figures cell is removed
@@ -111,8 +111,9 @@ def test_one_failure_leaves_the_others_intact(tmp_path):
     assert [(r.slug, r.ok) for r in results] == [("aneby", True), ("habo", False), ("mullsjo", True)]
     assert "forced failure for Habo" in results[1].error and "\n" not in results[1].error
     assert sorted(p.name for p in out.iterdir()) == [
-        ".naravard", "aneby.html", "aneby.ipynb", "habo.html", "index.html", "mullsjo.html", "mullsjo.ipynb",
-        "summary.csv"]
+        ".naravard", "SHA256SUMS", "aneby.datapaket.zip", "aneby.html", "aneby.ipynb", "aneby.xlsx", "habo.html",
+        "index.html", "lanet.xlsx", "mullsjo.datapaket.zip", "mullsjo.html", "mullsjo.ipynb", "mullsjo.xlsx",
+        "summary.csv", "summary_sv.csv", "tillganglighet.html"]
     assert (out / "habo.html").read_text(encoding="utf-8") == "an old page"
     assert "forced failure for Habo" in (out / ".naravard" / "logs" / "habo.log").read_text(encoding="utf-8")
     rows = {r["slug"]: r for r in _summary(out)}
@@ -188,8 +189,9 @@ def test_cli_builds_html_and_says_so_last_when_pdfs_cannot_be_made(tmp_path, mon
     assert result.output.splitlines()[-1] == (
         "error: PDF not made: WeasyPrint cannot load libpango; the HTML reports are written and earlier PDFs kept "
         "(the index dates them); fix that or build with --no-pdf")
-    assert sorted(p.name for p in out.iterdir()) == [".naravard", "gnosjo.html", "gnosjo.ipynb", "gnosjo.pdf",
-                                                      "index.html", "summary.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".naravard", "SHA256SUMS", "gnosjo.datapaket.zip", "gnosjo.html", "gnosjo.ipynb", "gnosjo.pdf", "gnosjo.xlsx",
+        "index.html", "lanet.xlsx", "summary.csv", "summary_sv.csv", "tillganglighet.html"]
     assert (out / "gnosjo.pdf").read_bytes() == b"%PDF-1.7 an earlier build"
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="gnosjo.pdf"' in index and "PDF från tidigare körning" in index

@@ -48,7 +48,7 @@ def test_write_pdf_carries_title_language_and_embedded_fonts(tmp_path):
     fonts = subprocess.run(["pdffonts", str(target)], capture_output=True, text=True, check=True).stdout
     rows = fonts.splitlines()[2:]
     assert rows and all(row.split()[-5] == "yes" for row in rows), fonts  # the "emb" column
-    assert "478 810 kr" in pdf_text(target)
+    assert "478 810 kr" in _plain(pdf_text(target))
     assert [p.name for p in tmp_path.iterdir()] == ["aneby.pdf"]  # no temporary file left behind
 
 
@@ -113,6 +113,11 @@ def _notebook(rubrik: str = "", alt: str = "Stapeldiagram: Aneby får 478 810 kr
     return notebook
 
 
+def _plain(text) -> str:
+    """``text`` with no-break spaces read as spaces (the output keeps them; the test compares words)."""
+    return str(text).replace("\xa0", " ")
+
+
 def _soup(text: str):
     from bs4 import BeautifulSoup
 
@@ -142,8 +147,9 @@ def test_report_page_loads_nothing_and_runs_nothing():
     assert not soup.find_all(["script", "link", "iframe"])
     for element in soup.find_all(src=True):
         assert element["src"].startswith("data:"), element["src"][:80]
+    published = {"index.html", "tillganglighet.html", "aneby.xlsx", "aneby.datapaket.zip"}  # beside it in the folder
     for element in soup.find_all(href=True):
-        assert element["href"].startswith("#") or element["href"] == "index.html", element["href"]
+        assert element["href"].startswith("#") or element["href"] in published, element["href"]
     assert "@import" not in str(soup) and "url(http" not in str(soup)
 
 
@@ -161,7 +167,7 @@ def test_report_tables_have_captions_and_scoped_headers():
     assert table.caption.text.startswith("Aneby: statsbidraget per period")
     headers = table.find_all("th")
     assert headers and all(th["scope"] == "col" for th in headers)
-    assert "num" in table.find("td", string="478 810")["class"]
+    assert "num" in table.find("td", string="478\xa0810")["class"]  # the formatter's no-break space
 
 
 def test_rubrik_is_escaped_in_heading_and_title():
@@ -207,7 +213,7 @@ def test_index_links_each_report_and_its_pdf_and_lists_failures_plainly():
     assert soup.find("a", href="aneby.pdf") and not soup.find("a", href="eksjo.pdf")
     assert not soup.find("a", href="habo.html")
     rows = {tr.th.get_text(strip=True): tr for tr in soup.tbody.find_all("tr")}
-    assert rows["Aneby"].find_all("td")[0].text == "478 810"
+    assert _plain(rows["Aneby"].find_all("td")[0].text) == "478 810"
     assert "Ny" in rows["Aneby"].get_text() and "Misslyckades" in rows["Habo"].get_text()
     assert "Från tidigare körning (2026-11-24 10:00)" in rows["Eksjö"].get_text()
     failures = soup.find("section", attrs={"aria-labelledby": "fel-rubrik"})
@@ -220,7 +226,7 @@ def test_index_has_a_lan_total_row():
     soup = _soup(pages.index_page(_entries(), "2026-11-25 01:00", ""))
     total = soup.find("tfoot").tr
     assert total.th.text == "Hela länet (13 kommuner)" and total.th["scope"] == "row"
-    cells = [td.text for td in total.find_all("td")]
+    cells = [_plain(td.text) for td in total.find_all("td")]
     assert cells[:4] == ["25 821 973", "69,94", "100,00 %", "−1 484 848"]
     assert "okänd" in soup.find("dl").get_text()  # no git version: said so, not left blank
 
@@ -228,3 +234,27 @@ def test_index_has_a_lan_total_row():
 def test_index_without_failures_has_no_failure_section():
     soup = _soup(pages.index_page(_entries()[:1], "2026-11-25 01:00", "abc1234"))
     assert not soup.find(id="fel-rubrik")
+
+
+def test_index_and_report_link_the_downloads_and_the_statement():
+    entries = _entries()
+    entries[0].downloads = pages.download_links("aneby")
+    soup = _soup(pages.index_page(entries, "2026-11-25 01:00", "abc1234"))
+    for href in ("aneby.xlsx", "aneby.datapaket.zip", "lanet.xlsx", "summary_sv.csv", "SHA256SUMS"):
+        assert soup.find("a", href=href), href
+    assert not soup.find("a", href="eksjo.xlsx")  # only what is on disk (describe_folder fills it)
+    assert soup.find("a", href="aneby.xlsx")["aria-label"] == "Aneby Kalkylblad"
+    report = _soup(pages.report_html(_notebook()))
+    footer = report.find("footer")
+    assert [a["href"] for a in footer.find_all("a")] == ["aneby.xlsx", "aneby.datapaket.zip", "tillganglighet.html"]
+
+
+def test_a_heading_that_ends_its_cell_moves_to_the_start_of_the_next_one():
+    notebook = _notebook()
+    notebook.cells[1].source = "Inledning.\n\n## Sammanfattning"  # the cell ends with its heading
+    soup = _soup(pages.report_html(notebook))
+    heading = soup.find("h2", id="Sammanfattning")
+    first = soup.find("p", string="Inledning.").find_parent("div", class_="jp-Cell")
+    assert "ends-with-heading" in first["class"] and heading.find_parent("div", class_="jp-Cell") is not first
+    assert heading.find_next_sibling("table") is not None  # in print it stays with the table that follows
+    assert [a.text for a in soup.find("nav", class_="toc").find_all("a")] == ["Sammanfattning", "Om rapporten"]

@@ -29,7 +29,7 @@ def site(tmp_path_factory):
 
 
 def _slugs(site):
-    return sorted(path.stem for path in site.glob("*.html") if path.stem != "index")
+    return sorted(path.stem for path in site.glob("*.html") if path.stem not in ("index", "tillganglighet"))
 
 
 def test_index_and_every_report_have_no_axe_violations(site, page):
@@ -61,7 +61,7 @@ def test_report_reads_with_the_keyboard_and_links_back(site, page):
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "innehall"
     figure = page.locator("figure img").first
-    assert figure.get_attribute("alt").startswith("Stapeldiagram: Nära vård 2024 per kommun. Habo får 927 826 kr")
+    assert figure.get_attribute("alt").replace("\xa0", " ").startswith("Stapeldiagram: Nära vård 2024 per kommun. Habo får 927 826 kr")
     assert page.locator("figure img").nth(1).get_attribute("alt").startswith("Karta över Jönköpings läns")
     screenshot(page, "report-habo")
     page.get_by_role("navigation", name="Du är här").get_by_role("link", name="Alla kommunrapporter").click()
@@ -72,7 +72,7 @@ def test_report_reads_with_the_keyboard_and_links_back(site, page):
 def test_index_shows_the_build_and_the_lan_total(site, page):
     page.goto((site / "index.html").as_uri())
     assert page.locator("dl.meta").inner_text().count("\n") >= 2
-    total = page.locator("tfoot tr").inner_text()
+    total = page.locator("tfoot tr").inner_text().replace("\xa0", " ")  # the page keeps no-break spaces
     assert "Hela länet (13 kommuner)" in total and "25 821 973" in total
     assert page.locator("tbody tr").count() == len(_slugs(site))
     assert page.get_by_role("link", name="summary.csv").get_attribute("href") == "summary.csv"
@@ -84,3 +84,19 @@ def test_print_view_hides_navigation_and_keeps_the_figures(site, page):
     page.emulate_media(media="print")
     assert not page.locator("nav.toc").is_visible() and not page.locator(".skip-link").is_visible()
     assert page.locator("figure img").count() == 2 and page.locator("h1").inner_text() == "Nära vård i Aneby"
+
+
+def test_the_accessibility_statement_has_no_axe_violations_and_every_page_links_it(site, page):
+    page.goto((site / "tillganglighet.html").as_uri())
+    assert page.title().startswith("Tillgänglighetsredogörelse")
+    assert axe_violations(page) == []
+    assert page.get_by_role("heading", level=1).inner_text() == "Tillgänglighetsredogörelse"
+    assert "WCAG 2.1 nivå AA" in page.locator("main").inner_text()
+    screenshot(page, "tillganglighet")
+    for name in ("index", "aneby"):
+        page.goto((site / f"{name}.html").as_uri())
+        page.locator("footer").get_by_role("link", name="Tillgänglighetsredogörelse").click()
+        assert page.url.endswith("/tillganglighet.html")
+    page.goto((site / "index.html").as_uri())
+    assert page.get_by_role("link", name="Aneby Kalkylblad").get_attribute("href") == "aneby.xlsx"
+    assert page.get_by_role("link", name="Aneby Datapaket").get_attribute("href") == "aneby.datapaket.zip"
