@@ -99,7 +99,7 @@ def time_downloads(out: Path) -> float:
         notebook = nbformat.read(out / f"{params.slug}.ipynb", as_version=4)  # its tables, as its run made them
         downloads.stage_report(notebook, params.slug, staging, page, None, "2026-01-01 00:00", "")
     entries = batch.describe_folder(out, {}, {})
-    files = downloads.folder_files(out, entries, {}, "2026-01-01 00:00", "")
+    files = downloads.folder_files(entries, {}, "2026-01-01 00:00", "")
     downloads.checksums(out)
     elapsed = time.perf_counter() - start
     assert set(files) == {downloads.LAN_WORKBOOK, downloads.SWEDISH_CSV, downloads.STATEMENT}

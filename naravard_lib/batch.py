@@ -788,7 +788,7 @@ def _write_index(folder: OutputFolder, fresh: dict, failed: dict) -> None:
     entries = describe_folder(folder.path, fresh, failed)
     built_at, version = time.strftime("%Y-%m-%d %H:%M"), _data_version()
     texts = {"summary.csv": summary_csv(entries), "index.html": pages.index_page(entries, built_at, version)}
-    texts.update(downloads.folder_files(folder.path, entries, fresh, built_at, version))
+    texts.update(downloads.folder_files(entries, fresh, built_at, version, index_html=texts["index.html"]))
     for name in FOLDER_FILES[:-1]:  # all built before any is written
         folder.write_text(name, texts[name])
     folder.write_text(FOLDER_FILES[-1], downloads.checksums(folder.path))

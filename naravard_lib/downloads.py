@@ -106,16 +106,15 @@ def read_publisher(path: Path | None = None) -> dict:
     return {k: (v or "").strip() for k, v in raw.items()}
 
 
-def measured(out: Path, fresh: dict, entries) -> accessibility.Measured:
-    """What this build checked: the pages and PDFs of the reports it built, and the index in ``out``."""
+def measured(fresh: dict, entries, index_html: str | None) -> accessibility.Measured:
+    """What this build checked: the pages and PDFs of the reports it built, and its index page."""
     result = accessibility.Measured()
     checks = [r.checks for r in fresh.values() if getattr(r, "checks", None)]
     if checks:
         result.by_type["Kommunrapporterna (webbsidor)"] = [c["html"] for c in checks]
-    index = out / "index.html"
-    if index.is_file():
+    if index_html is not None:
         result.by_type["Översikten (index.html)"] = [
-            accessibility.checks_summary(accessibility.page_checks(index.read_text(encoding="utf-8")))]
+            accessibility.checks_summary(accessibility.page_checks(index_html))]
     pdfs = [c["pdf"] for c in checks if "pdf" in c]
     if pdfs:
         result.by_type["Kommunrapporterna (PDF, PDF/UA-1)"] = pdfs
@@ -132,15 +131,19 @@ def measured(out: Path, fresh: dict, entries) -> accessibility.Measured:
     return result
 
 
-def folder_files(out: Path, entries, fresh: dict, built_at: str, data_version: str) -> dict[str, bytes | str]:
-    """The folder's own downloads and statement, by file name (the caller writes them atomically)."""
+def folder_files(entries, fresh: dict, built_at: str, data_version: str,
+                 index_html: str | None = None) -> dict[str, bytes | str]:
+    """The folder's own downloads and statement, by file name (the caller writes them atomically).
+
+    ``index_html`` is the index page about to be published; the statement reports its checks.
+    """
     about = ("Nyckeltalen i länets kommunrapporter, en rad per kommun, och de publicerade fördelningstabellerna "
              "för statsbidraget till Nära vård i sin helhet.")
     return {
         LAN_WORKBOOK: spreadsheet.workbook_bytes("Nära vård i Jönköpings län – nyckeltal och fördelning", about,
                                                  lan_tables(entries), built_at, data_version),
         SWEDISH_CSV: swedish_csv(entries),
-        STATEMENT: accessibility.statement_page(measured(out, fresh, entries), built_at[:10] or "okänt datum",
+        STATEMENT: accessibility.statement_page(measured(fresh, entries, index_html), built_at[:10] or "okänt datum",
                                                 read_publisher()),
     }
 

@@ -23,7 +23,8 @@ from naravard_lib import batch, files, paths
 from naravard_lib.errors import DiskFull, SetupError
 from naravard_lib.parameters import select
 
-REPORT = ["{s}.html", "{s}.ipynb"]
+REPORT = ["{s}.html", "{s}.ipynb", "{s}.xlsx", "{s}.datapaket.zip"]  # a report's files, downloads included
+FOLDER = ["SHA256SUMS", "index.html", "lanet.xlsx", "summary.csv", "summary_sv.csv", "tillganglighet.html"]
 
 
 def report_files(*slugs: str) -> list[str]:
@@ -69,8 +70,8 @@ def test_reports_that_cannot_be_replaced_fail_alone_and_keep_their_files(project
         assert after["habo.html"] == project.before["habo.html"]
     assert (project.out / "mullsjo.ipynb").stat().st_mtime > time.time() - 3600  # the others go on
     logs = [".naravard/logs/aneby.log", *([".naravard/logs/habo.log"] if immutable else [])]
-    assert sorted(after) == sorted([".naravard/build.lock", *logs, "aneby.html/mine.txt", "aneby.ipynb", "habo.html",
-                                    "habo.ipynb", "index.html", "mullsjo.html", "mullsjo.ipynb", "summary.csv"])
+    assert sorted(after) == sorted([".naravard/build.lock", *logs, "aneby.html/mine.txt", "aneby.ipynb", "aneby.xlsx",
+                                    "aneby.datapaket.zip", *report_files("habo", "mullsjo"), *FOLDER])
     assert [(s, r["status"]) for s, r in project.summary().items()] == [
         ("aneby", "fel"), ("habo", "fel" if immutable else "ny"), ("mullsjo", "ny")]
     assert "cannot replace aneby.html" in _index(project)
@@ -148,8 +149,7 @@ def test_sighup_stops_the_build_cleanly_with_129(project):
     assert one_line(stderr) == (f"interrupted: stopped by SIGHUP: 1 of 2 reports written to {project.out}; the "
                                 "index lists what is there")
     after = snapshot(project.out)
-    assert sorted(after) == sorted([".naravard/build.lock", *report_files(*PREVIOUS, "gnosjo"), "index.html",
-                                    "summary.csv"])
+    assert sorted(after) == sorted([".naravard/build.lock", *report_files(*PREVIOUS, "gnosjo"), *FOLDER])
     assert [(s, r["status"]) for s, r in project.summary().items()] == [
         ("aneby", "tidigare"), ("gnosjo", "ny"), ("habo", "tidigare"), ("mullsjo", "tidigare")]
     assert_gone(kernels)
@@ -206,7 +206,7 @@ def test_a_full_disk_stops_the_build_in_one_line_and_keeps_what_is_finished(proj
     assert after["aneby.ipynb"] != project.before["aneby.ipynb"]  # finished before the disk filled: kept
     assert after["habo.html"] == project.before["habo.html"] and after["mullsjo.ipynb"] == project.before["mullsjo.ipynb"]
     assert sorted(after) == sorted([".naravard/build.lock", ".naravard/logs/habo.log", *report_files(*PREVIOUS),
-                                    "index.html", "summary.csv"])
+                                    *FOLDER])
     rows = project.summary()
     assert [(s, r["status"]) for s, r in rows.items()] == [("aneby", "ny"), ("habo", "fel"), ("mullsjo", "tidigare")]
     assert rows["habo"]["fel"] == "DiskFull: habo.html: No space left on device"
