@@ -184,3 +184,26 @@ def test_an_unmarked_derived_value_is_caught():
 
 def coding_quotes(text) -> list[str]:
     return re.findall(r"”([^”]+)”", str(text or ""))
+
+
+def test_scope_and_wording_fixes_of_issue_19(seeds):
+    sections = data.read_table("form_sections").set_index("sektion")
+    assert sections.at["resurser", "sammanfattning"].startswith("Utredningen") and \
+        "bedömer" in sections.at["resurser", "sammanfattning"]            # an inquiry's assessment, attributed
+    assert "synlig via 1177" not in sections.at["delaktighet", "sammanfattning"]
+    assert "ska kunna visualiseras digitalt via 1177 Vårdguiden" in sections.at["delaktighet", "sammanfattning"]
+    groups = data.read_table("organisation").query("typ == 'strategigrupp'")
+    assert (groups["section"] == "Organisation för genomförande / Gemensamt ledningssystem").all()
+    for row in groups.itertuples():
+        assert squash(row.namn_citat) in _section_text(seeds, row.source, row.namn_section)
+        assert row.enhet.removeprefix("Strategigrupp ") in row.namn_citat
+    timeline = data.load_timeline().set_index("datum")
+    assert timeline.at["2025-01-01", "typ"] == "avsikt"
+    roles = data.load_roles().set_index("aktor")
+    assert roles.at["SKR (överenskommelsen med staten)", "source"] == "002_afb530c70a69af00.txt"
+    assert "överenskommelse med staten" not in roles.at["SKR", "roll"]
+    heading = ("Utvecklingen av den nära vården med primärvården som nav och goda förutsättningar för vårdens "
+               "medarbetare")
+    figures = data.load_published_figures().set_index("key")
+    for key in ("national.2024.regioner", "national.2024.kommuner", "national.2024.skr"):
+        assert figures.at[key, "section"].endswith(heading), key
