@@ -424,6 +424,90 @@ TABLES: dict[str, Table] = {
         },
         ("ordning",),
     ),
+    # ---- substance the draft and the notebooks show (issue 19); every row cites its seed and section
+    "ok2024_expectations": _table(
+        "ok2024_expectations.csv",
+        {
+            "ordning": Column(int, Check.ge(1)),
+            "forvantning": Column(str, _text, description="our words"),
+            "citat": Column(str, _text, description="verbatim"),
+            "fragor": Column(str, Check.str_matches(r"^[0-9]+[ab]?(;[0-9]+[ab]?)*$"),
+                             description="form items it bears on (our judgement)"),
+            "source": _source,
+            "section": _section,
+        },
+        ("ordning",),
+    ),
+    "plan_principles": _table(
+        "plan_principles.csv",
+        {
+            "ordning": Column(int, Check.ge(1)),
+            "princip": Column(str, _text, description="our words"),
+            "citat": Column(str, _text, description="verbatim"),
+            "source": _source,
+            "section": _section,
+        },
+        ("ordning",),
+    ),
+    "primary_care_mission": _table(
+        "primary_care_mission.csv",
+        {
+            "del": Column(str, Check.isin(["grund", "malbild", "lag", "uppgift"])),
+            "ordning": Column(int, Check.ge(1)),
+            "text": Column(str, _text, description="verbatim"),
+            "source": _source,
+            "section": _section,
+        },
+        ("del", "ordning"),
+    ),
+    "strangnas": _table(
+        "strangnas.csv",
+        {
+            "del": Column(str, Check.isin(["arbete", "konsekvens"])),
+            "ordning": Column(int, Check.ge(1)),
+            "rubrik": Column(str, _text, description="our label, or the printed heading of a consequence"),
+            "text": Column(str, _text, description="verbatim"),
+            "source": _source,
+            "section": _section,
+        },
+        ("del", "ordning"),
+    ),
+    "form_guidance": _table(
+        "form_guidance.csv",
+        {
+            "ordning": Column(int, Check.ge(1)),
+            "krav": Column(str, _text, description="our words"),
+            "citat": Column(str, _text, description="verbatim"),
+            "source": _source,
+            "section": _section,
+        },
+        ("ordning",),
+    ),
+    "report_lists": _table(
+        "report_lists.csv",
+        {
+            "lista": Column(str, Check.isin(["fokus_punkter", "overenskommelser", "revision_fortsatt", "lardomar",
+                                             "bilagor"])),
+            "grupp": Column(str, nullable=True, description="the focus area a list stands under"),
+            "ordning": Column(int, Check.ge(1)),
+            "text": Column(str, _text, description="verbatim (for lessons: the opening words)"),
+            "source": _source,
+            "section": _section,
+        },
+        ("lista", "grupp", "ordning"),
+    ),
+    "report_facts": _table(
+        "report_facts.csv",
+        {
+            "key": Column(str, Check.str_matches(r"^[a-z0-9_]+$")),
+            "fakta": Column(str, _text, description="our words"),
+            "ar": Column("Int64", Check.in_range(1900, 2100), nullable=True, description="the year the fact names"),
+            "citat": Column(str, _text, description="verbatim"),
+            "source": _source,
+            "section": _section,
+        },
+        ("key",),
+    ),
     # ---- the follow-up form (seed 003)
     "form_sections": _table(
         "form_sections.csv",
