@@ -856,9 +856,9 @@ def _expectation_lines_and_evidence(item_id: str) -> tuple[list[str], list[Evide
     rows = table[table["fragor"].str.split(";").map(lambda items: item_id in items)]
     if rows.empty:
         return [], []
-    lines = ["Vad överenskommelsen för 2024 förväntar sig enligt bildspelet (en förväntan, inte ett belägg för "
-             "läget 2022): att regionen och kommunerna har"]
-    lines += [f"- {_quote(r.citat)}" for r in rows.itertuples()]
+    lines = [f"Bildspelets avsnitt ”{rows['section'].iloc[0]}” säger (om vad som är centralt – inte ett belägg för "
+             "läget 2022):"]
+    lines += [f"- {_quote(sentence)}" for sentence in dict.fromkeys(rows["citat"])]
     evidence = [Evidence("ok2024_expectations", (("ordning", int(r.ordning)),),
                          (("citat", r.citat), ("section", r.section)), "2024", r.forvantning)
                 for r in rows.itertuples()]

@@ -430,7 +430,8 @@ TABLES: dict[str, Table] = {
         {
             "ordning": Column(int, Check.ge(1)),
             "forvantning": Column(str, _text, description="our words"),
-            "citat": Column(str, _text, description="verbatim"),
+            "del_citat": Column(str, _text, description="the words for this expectation, verbatim"),
+            "citat": Column(str, _text, description="the whole sentence it stands in, verbatim"),
             "fragor": Column(str, Check.str_matches(r"^[0-9]+[ab]?(;[0-9]+[ab]?)*$"),
                              description="form items it bears on (our judgement)"),
             "source": _source,

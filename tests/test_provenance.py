@@ -85,7 +85,7 @@ def _section_text(seeds, source: str, section: str) -> str:
     ("sormland_decisions", "citat"), ("strategy_lists", "text"), ("social_services_2024", "text"),
     ("social_services_activities", "omrade"), ("social_services_activities", "aktiviteter"),
     ("sormland_goals", "mal"), ("ok2024_parts", "as_published"),
-    ("ok2024_expectations", "citat"), ("plan_principles", "citat"), ("primary_care_mission", "text"),
+    ("ok2024_expectations", "citat"), ("ok2024_expectations", "del_citat"), ("plan_principles", "citat"), ("primary_care_mission", "text"),
     ("strangnas", "text"), ("form_guidance", "citat"), ("report_lists", "text"), ("report_facts", "citat"),
 ])
 def test_quoted_phrases_are_in_their_sections(seeds, table, column):
