@@ -760,9 +760,8 @@ DRAFT_RULES: dict[str, DraftRule] = {
     "13b": DraftRule(_RESULTS_INTRO, results_of="13a"),
     "14": DraftRule(f"Insatser som delrapporten redovisar under fokusområdet {_SUPPORT.lower()}, med källans ord:",
                     _Rule(focus=(_SUPPORT,)), lists=("lardomar",)),
-    "15a": DraftRule("Insatser där källans text nämner kompetensutveckling, kompetensförsörjning, lärosäte eller "
-                     "framtidens medarbetare:",
-                     _Rule(pattern=r"kompetensutveckling|kompetensförsörjning|lärosäte|framtidens medarbetare"),
+    "15a": DraftRule("Insatser där källans text nämner kompetensutveckling, lärosäte eller framtidens medarbetare:",
+                     _Rule(pattern=r"kompetensutveckling|lärosäte|framtidens medarbetare"),
                      ok_ska=(3,), money=("Vårdens medarbetare", "vardens_medarbetare")),
     "15b": DraftRule(_RESULTS_INTRO, results_of="15a"),
 }
@@ -777,6 +776,8 @@ LIST_TITLES = {
     "lardomar": "Samordnarnas lärdomar (delrapportens egen summering; här bara de inledande orden):",
     "bilagor": "Delrapportens bilagor:",
 }
+HUVUDMAN_NAMED = ("Delrapportens underlag gäller länet – regionen och länets kommuner tillsammans. {kommun} nämns "
+                  "bara där citaten säger det.")
 HUVUDMAN_NOTE = ("Delrapportens underlag gäller länet – regionen och länets kommuner tillsammans – och nämner inte "
                  "{kommun} särskilt.")
 
@@ -1026,7 +1027,8 @@ def _draft_item(item_id: str, rule: DraftRule, picked: dict, kommun: str | None)
         if choice_strength == INFERENCE:
             inferred.append("valet följer arbetsbokens kodade räckvidd")
     if kommun and about_lan:
-        lines += ["", HUVUDMAN_NOTE.format(kommun=kommun)]
+        named = any(re.search(rf"\b{re.escape(kommun)}s? kommun", str(value)) for e in evidence for _, value in e.values)
+        lines += ["", (HUVUDMAN_NAMED if named else HUVUDMAN_NOTE).format(kommun=kommun)]
     for e in evidence if rule.results_of else ():
         values = dict(e.values)
         if e.table == "indicators" and values["huvudman"] != "kommunerna":

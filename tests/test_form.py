@@ -417,8 +417,9 @@ def test_q12a_cites_money_and_the_plans_principles_not_the_lansbarometer():
 def test_q15a_cites_the_money_and_what_the_kommuner_ska_do():
     proposal = form.draft()["15a"]
     assert _cited(proposal, "frameworks") == [{"ramverk": "ok_ska", "ordning": 3}]
-    assert [k["id"] for k in _cited(proposal, "initiatives")] == [23, 27, 32, 37, 38, 41]
-    assert proposal.strength == form.INFERENCE and "rad 41 ”kompetensförsörjning”" in proposal.basis
+    assert [k["id"] for k in _cited(proposal, "initiatives")] == [23, 27, 32, 37, 38]
+    assert proposal.strength == form.INFERENCE and "rad 32 ”framtidens medarbetare”" in proposal.basis
+    assert form.draft()["15b"] is None  # no outcome measure for these initiatives
 
 
 def test_q16a_states_the_published_amounts_only():
@@ -440,6 +441,8 @@ def test_a_municipalitys_draft_says_the_evidence_is_the_lans():
     for item_id in ("1", "3", "5a", "11b", "14"):
         assert "nämner inte Habo särskilt" in habo[item_id].text, item_id
     assert "nämner inte" not in habo["16a"].text  # Habo's own cells
+    jonkoping = form.draft("Jönköping")["11a"].text  # row 18 names "Jönköpings kommun"
+    assert "nämner inte Jönköping" not in jonkoping and "Jönköping nämns bara där citaten säger det" in jonkoping
 
 
 def test_patientkontrakt_proposal_carries_the_800_000_figure():
