@@ -152,12 +152,27 @@ def _cells_cover_their_block(row, block: str) -> bool:
     return _interleaves(block.split(), parts)
 
 
+def _not_covered(row, block: str) -> str:
+    """The failure message: the seed's words between the anchors that the cells leave out (or add)."""
+    from collections import Counter
+    cells = Counter(_URL.sub(" ", " ".join(squash(str(c)) for c in (row.kalla_rubrik, row.kalla_2019, row.kalla_2023)
+                                           if isinstance(c, str))).split())
+    left, missing = Counter(cells), []
+    for word in block.split():  # in reading order
+        if left[word]:
+            left[word] -= 1
+        else:
+            missing.append(word)
+    missing, extra = " ".join(missing), " ".join((cells - Counter(block.split())).elements())
+    return f"row {row.id}: seed words not in its cells: {missing!r}; words not in the seed: {extra!r}"
+
+
 def test_every_cell_is_whole_between_consecutive_anchors(table, seeds):
     """The left cell and the two year cells together are exactly the seed's words between two anchors:
     a cell cut at a page break leaves words over and fails."""
     blocks = _row_blocks(table, seeds)
     for row in table.itertuples():
-        assert _cells_cover_their_block(row, blocks[row.id]), f"row {row.id}: {blocks[row.id]!r}"
+        assert _cells_cover_their_block(row, blocks[row.id]), _not_covered(row, blocks[row.id])
     last = table[table["seed_foljs_av"].fillna("") != ""]
     assert len(last) == table["section"].nunique()  # one end per table
 

@@ -159,7 +159,9 @@ def _unmarked_derived_values(table) -> list[tuple[str, str, int]]:
 
 def test_every_indicator_value_is_printed_or_marked_as_derived(seeds):
     table = data.load_indicators()
-    assert _unmarked_derived_values(table) == []
+    unmarked = _unmarked_derived_values(table)
+    assert not unmarked, "values neither printed in their phrase nor marked typ = härledd with a berakning: " + \
+        "; ".join(f"{key} {year} = {value}" for key, year, value in unmarked)
     text = squash((seeds / table["source"].iloc[0]).read_text(encoding="utf-8"))
     for row in table.itertuples():
         for quote in (row.citat_2019, row.citat_2023):
