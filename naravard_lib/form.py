@@ -730,8 +730,9 @@ DRAFT_RULES: dict[str, DraftRule] = {
                    expectations=True, facts=("start_2022",)),
     "4": DraftRule("Det underlaget säger om kommunernas egen styrning:",
                    _Rule(focus=(_FOLLOW_UP,), pattern=r"kommuners ledningssystem|kommunspecifik"),
-                   choice="none", choice_subject=("raderna nämner inga kommunspecifika handlingsplaner kopplade "
-                                                  "till målbilden, och inte i hur många kommuner sådana finns",)),
+                   choice="none", choice_subject=("de citerade raderna säger inte att kommunerna har "
+                                                  "kommunspecifika handlingsplaner kopplade till målbilden, eller i "
+                                                  "hur många kommuner sådana finns",)),
     "5a": DraftRule(f"Insatser som delrapporten redovisar under fokusområdet {_PERSON.lower()}, med källans ord:",
                     _Rule(focus=(_PERSON,))),
     "5b": DraftRule(_RESULTS_INTRO, results_of="5a"),
@@ -771,8 +772,8 @@ RULES: dict[str, _Rule] = {k: r.initiatives for k, r in DRAFT_RULES.items() if r
 REACH_CHOICE = {"alla 13": "I alla länets kommuner", "en kommun": "I hälften eller färre av länets kommuner"}
 #: Lead-ins of the lists of report_lists.csv, as the draft prints them.
 LIST_TITLES = {
-    "overenskommelser": "Överenskommelser som delrapporten säger ska omsättas:",
-    "revision_fortsatt": "Efter revisionens granskning nämner delrapporten fortsatt arbete för att:",
+    "overenskommelser": "Överenskommelser som delrapporten räknar upp:",
+    "revision_fortsatt": "Delrapporten nämner fortsatt arbete för att:",
     "lardomar": "Samordnarnas lärdomar (delrapportens egen summering; här bara de inledande orden):",
     "bilagor": "Delrapportens bilagor:",
 }
@@ -821,7 +822,7 @@ def _initiative_evidence(rows: pd.DataFrame) -> list[Evidence]:
 
 
 def _initiative_lines(rows: pd.DataFrame) -> list[str]:
-    return [f"- {r.namn} (rad {r.id}). Källan, 2019: {_quote(r.kalla_2019)}. 2023: {_quote(r.kalla_2023)}."
+    return [f"- Rad {r.id}: {_quote(r.kalla_rubrik)} – 2019: {_quote(r.kalla_2019)}; 2023: {_quote(r.kalla_2023)}."
             for r in rows.itertuples()]
 
 

@@ -347,7 +347,7 @@ def test_q2_and_q4_propose_no_choice_and_say_why():
     q2, q4 = form.draft()["2"], form.draft()["4"]
     assert q2.choice is None and _cited(q2, "initiatives") == [{"id": 42}]
     assert {"lista": "bilagor", "ordning": 3} in _cited(q2, "report_lists")
-    assert q4.choice is None and "inga kommunspecifika handlingsplaner" in q4.text
+    assert q4.choice is None and "säger inte att kommunerna har kommunspecifika handlingsplaner" in q4.text
 
 
 def test_q3_cites_the_plan_for_primary_care_the_2022_start_and_the_expectations():
