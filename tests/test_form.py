@@ -3,6 +3,7 @@ atomic saving, the draft's evidence, export and the command line."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -303,6 +304,12 @@ def test_every_number_in_a_proposal_is_in_its_evidence_or_derived_from_it():
             assert not unsupported, (kommun, item_id, unsupported)
 
 
+@functools.lru_cache(maxsize=None)
+def _draft(kommun=None):
+    """The draft, computed once per municipality for the read-only tests below."""
+    return form.draft(kommun)
+
+
 def _cited(proposal, table: str) -> list:
     return [dict(e.key) for e in proposal.evidence if e.table == table]
 
@@ -313,7 +320,7 @@ def _norm(text: str) -> str:
 
 def test_every_proposal_states_its_strength_first_and_the_cli_shows_it():
     for kommun in (None, "Habo"):
-        for item_id, proposal in form.draft(kommun).items():
+        for item_id, proposal in _draft(kommun).items():
             if proposal is None:
                 assert f"**{form.NO_BASIS}**" in form.proposal_markdown(None, item_id)
                 continue
@@ -328,7 +335,7 @@ def test_every_proposal_states_its_strength_first_and_the_cli_shows_it():
 
 
 def test_q1_proposes_no_choice_without_decision_words():
-    proposal = form.draft()["1"]
+    proposal = _draft()["1"]
     assert proposal.choice is None and proposal.strength == form.INFERENCE
     assert _cited(proposal, "initiatives") == [{"id": 39}]
     assert _cited(proposal, "ok2024_expectations") == [{"ordning": 2}]
@@ -344,14 +351,14 @@ def test_q1_proposes_no_choice_without_decision_words():
 
 
 def test_q2_and_q4_propose_no_choice_and_say_why():
-    q2, q4 = form.draft()["2"], form.draft()["4"]
+    q2, q4 = _draft()["2"], _draft()["4"]
     assert q2.choice is None and _cited(q2, "initiatives") == [{"id": 42}]
     assert {"lista": "bilagor", "ordning": 3} in _cited(q2, "report_lists")
     assert q4.choice is None and "säger inte att kommunerna har kommunspecifika handlingsplaner" in q4.text
 
 
 def test_q3_cites_the_plan_for_primary_care_the_2022_start_and_the_expectations():
-    proposal = form.draft()["3"]
+    proposal = _draft()["3"]
     assert [k["id"] for k in _cited(proposal, "initiatives")] == [40, 41, 42, 44, 46]
     assert _cited(proposal, "report_facts") == [{"key": "start_2022"}]
     assert [k["ordning"] for k in _cited(proposal, "ok2024_expectations")] == [1, 3, 4]
@@ -361,42 +368,42 @@ def test_q3_cites_the_plan_for_primary_care_the_2022_start_and_the_expectations(
 def test_q5b_q8b_and_q11b_cite_outcome_measures_only():
     indicators = data.load_indicators().set_index("key")
     for item_id in ("5b", "8b", "11b"):
-        proposal = form.draft()[item_id]
+        proposal = _draft()[item_id]
         keys = [k["key"] for k in _cited(proposal, "indicators")]
         assert keys and (indicators.loc[keys, "slag"] == "resultat").all(), item_id
         assert _cited(proposal, "initiatives") == [], item_id
         for words in ("Högsta ålder", "Året", "ingen övre gräns", "2019: 0"):
             assert words not in proposal.text, (item_id, words)
-    assert [k["key"] for k in _cited(form.draft()["11b"], "indicators")] == [
+    assert [k["key"] for k in _cited(_draft()["11b"], "indicators")] == [
         "halsocenter_kommuner", "familjecentraler_antal", "familjecentraler_barn_0_6", "elevhalsocentral_pilotkommuner"]
     # a value read from words is shown as the words, not as a number
-    assert "2023: ”Finns i samtliga av länets kommuner”" in form.draft()["11b"].text
+    assert "2023: ”Finns i samtliga av länets kommuner”" in _draft()["11b"].text
 
 
 def test_q5b_and_q8b_mark_the_patientkontrakt_count_as_not_the_municipalitys():
     for item_id in ("5b", "8b"):
-        lan, habo = form.draft()[item_id], form.draft("Habo")[item_id]
+        lan, habo = _draft()[item_id], _draft("Habo")[item_id]
         assert "patientkontrakt_overenskommelser" in [k["key"] for k in _cited(lan, "indicators")]
         assert "sedan start" in lan.text and "inte en enskild kommun" in lan.text
         assert "inte Habo" in habo.text and lan.strength == habo.strength == form.INFERENCE
-    assert "”800 000 dokumenterade överenskommelser sedan start” gäller region och kommuner" in form.draft()["5b"].basis
+    assert "”800 000 dokumenterade överenskommelser sedan start” gäller region och kommuner" in _draft()["5b"].basis
 
 
 def test_q6_finds_the_e_health_strategy():
-    proposal = form.draft()["6"]
+    proposal = _draft()["6"]
     assert [k["id"] for k in _cited(proposal, "initiatives")] == [2, 5, 29, 30]
     assert "rad 30 ”E-hälso”" in proposal.basis
 
 
 def test_q7_cites_the_socioeconomic_sentence_of_row_33_as_an_inference():
-    proposal = form.draft()["7"]
+    proposal = _draft()["7"]
     assert _cited(proposal, "initiatives") == [{"id": 33}]
     assert "Centralt för arbetet är de socioekonomiska utmaningarna i länet" in proposal.text
     assert proposal.strength == form.INFERENCE and "säger raden inte" in proposal.text
 
 
 def test_q10a_cites_the_eight_agreements_and_the_revision():
-    proposal = form.draft()["10a"]
+    proposal = _draft()["10a"]
     lists = _cited(proposal, "report_lists")
     assert sum(k["lista"] == "overenskommelser" for k in lists) == 8
     assert sum(k["lista"] == "revision_fortsatt" for k in lists) == 3
@@ -405,7 +412,7 @@ def test_q10a_cites_the_eight_agreements_and_the_revision():
 
 
 def test_q12a_cites_money_and_the_plans_principles_not_the_lansbarometer():
-    proposal = form.draft()["12a"]
+    proposal = _draft()["12a"]
     assert _cited(proposal, "initiatives") == []
     assert len(_cited(proposal, "plan_principles")) == 7
     assert "Ingen av parterna har tolkningsföreträde" in proposal.text and "(PSVF)" in proposal.text
@@ -415,33 +422,33 @@ def test_q12a_cites_money_and_the_plans_principles_not_the_lansbarometer():
 
 
 def test_q15a_cites_the_money_and_what_the_kommuner_ska_do():
-    proposal = form.draft()["15a"]
+    proposal = _draft()["15a"]
     assert _cited(proposal, "frameworks") == [{"ramverk": "ok_ska", "ordning": 3}]
     assert [k["id"] for k in _cited(proposal, "initiatives")] == [23, 27, 32, 37, 38]
     assert proposal.strength == form.INFERENCE and "rad 32 ”framtidens medarbetare”" in proposal.basis
-    assert form.draft()["15b"] is None  # no outcome measure for these initiatives
+    assert _draft()["15b"] is None  # no outcome measure for these initiatives
 
 
 def test_q16a_states_the_published_amounts_only():
     for kommun in (None, "Jönköping", "Habo"):
-        proposal = form.draft(kommun)["16a"]
+        proposal = _draft(kommun)["16a"]
         assert proposal.derived == () and proposal.strength == form.IN_SOURCE
         for evidence in proposal.evidence:
             amount = int(_row(evidence)["amount_sek" if evidence.table == "allocations" else "value"])
             assert form.format_sek(amount).replace("\xa0", " ") in _norm(proposal.text)
         for invented in ("post", "minst en per kommun", "invånarantal"):
             assert invented not in proposal.text
-    assert [k["key"] for k in _cited(form.draft()["16a"], "published_figures")] == [
+    assert [k["key"] for k in _cited(_draft()["16a"], "published_figures")] == [
         "total.2019-2022.vidareutbildning", "total.2023.vidareutbildning"]
-    assert "9 600 000 kr" in _norm(form.draft()["16a"].text) and "3 800 909 kr" in _norm(form.draft()["16a"].text)
+    assert "9 600 000 kr" in _norm(_draft()["16a"].text) and "3 800 909 kr" in _norm(_draft()["16a"].text)
 
 
 def test_a_municipalitys_draft_says_the_evidence_is_the_lans():
-    habo = form.draft("Habo")
+    habo = _draft("Habo")
     for item_id in ("1", "3", "5a", "11b", "14"):
         assert "nämner inte Habo särskilt" in habo[item_id].text, item_id
     assert "nämner inte" not in habo["16a"].text  # Habo's own cells
-    jonkoping = form.draft("Jönköping")["11a"].text  # row 18 names "Jönköpings kommun"
+    jonkoping = _draft("Jönköping")["11a"].text  # row 18 names "Jönköpings kommun"
     assert "nämner inte Jönköping" not in jonkoping and "Jönköping nämns bara där citaten säger det" in jonkoping
 
 
