@@ -911,31 +911,35 @@ def _ok_ska_lines_and_evidence(numbers) -> tuple[list[str], list[Evidence]]:
 def _figure_evidence(key: str) -> tuple[int, Evidence]:
     figures = data.load_published_figures().set_index("key")
     row = figures.loc[key]
-    return int(row["value"]), Evidence("published_figures", (("key", key),), (("value", int(row["value"])),),
+    return int(row["value"]), Evidence("published_figures", (("key", key),),
+                                       (("value", int(row["value"])), ("label", str(row["label"]))),
                                        str(row["period"]), str(row["label"]))
 
 
 def _allocation_evidence(period: str, kommun: str, insatsomrade: str) -> tuple[int, Evidence]:
     cells = data.load_allocations().set_index(["period", "kommun", "insatsomrade"])
     amount = int(cells.loc[(period, kommun, insatsomrade), "amount_sek"])
+    column = str(cells.loc[(period, kommun, insatsomrade), "column_as_published"])
     return amount, Evidence("allocations", (("period", period), ("kommun", kommun), ("insatsomrade", insatsomrade)),
-                            (("amount_sek", amount),), period, f"{insatsomrade}, {kommun} {period}")
+                            (("amount_sek", amount), ("column_as_published", column)), period,
+                            f"{insatsomrade}, {kommun} {period}")
 
 
-def _money(insatsomrade: str, key: str, kommun: str | None, what: str) -> tuple[list[str], list[Evidence]]:
+def _money_line(period: str, key: str, insatsomrade: str, kommun: str | None) -> tuple[str, Evidence]:
+    """One published amount as the table prints it: the län's stated total, or one kommun's cell."""
+    shown = period.replace("-", "–")
+    if kommun:
+        amount, ev = _allocation_evidence(period, kommun, insatsomrade)
+        return (f"- {kommun}: {format_sek(amount)} i kolumnen ”{dict(ev.values)['column_as_published']}”, "
+                f"fördelningstabellen {shown}."), ev
+    amount, ev = _figure_evidence(f"total.{period}.{key}")
+    return f"- Fördelningstabellen {shown}, raden ”{dict(ev.values)['label']}”: {format_sek(amount)}.", ev
+
+
+def _money(insatsomrade: str, key: str, kommun: str | None) -> tuple[list[str], list[Evidence]]:
     """Lines and evidence for one insatsområde's money in 2019-2022 and 2023, for the län or one kommun."""
-    lines, evidence = [], []
-    for period in ("2019-2022", "2023"):
-        if kommun:
-            amount, ev = _allocation_evidence(period, kommun, insatsomrade)
-            who = kommun
-        else:
-            amount, ev = _figure_evidence(f"total.{period}.{key}")
-            who = "Länets kommuner"
-        shown = period.replace("-", "–")
-        lines.append(f"- {who} fick {format_sek(amount)} {what} {shown} enligt fördelningstabellen.")
-        evidence.append(ev)
-    return lines, evidence
+    pairs = [_money_line(period, key, insatsomrade, kommun) for period in ("2019-2022", "2023")]
+    return [line for line, _ in pairs], [ev for _, ev in pairs]
 
 
 def _choice(rule: DraftRule, item_id: str, rows: pd.DataFrame) -> tuple[str | None, str, str]:
@@ -1015,7 +1019,7 @@ def _draft_item(item_id: str, rule: DraftRule, picked: dict, kommun: str | None)
     describes = "2019 och 2023"
     if rule.money:
         insatsomrade, key = rule.money
-        money_lines, money_evidence = _money(insatsomrade, key, kommun, f"i insatsområde {insatsomrade}")
+        money_lines, money_evidence = _money(insatsomrade, key, kommun)
         lines += ["", MONEY_NOTE, *money_lines]
         evidence += money_evidence
         describes = "2019 och 2023; pengarna 2019–2022 och 2023"
@@ -1075,18 +1079,8 @@ def draft(kommun: str | None = None) -> dict[str, Proposal | None]:
 
 def _vidareutbildning(kommun: str | None) -> Proposal:
     """16a: the vidareutbildning money of 2019-2022 and 2023, as published (the län's totals or one kommun's cells)."""
-    lines, evidence = [], []
-    for period, key in (("2019-2022", "total.2019-2022.vidareutbildning"), ("2023", "total.2023.vidareutbildning")):
-        if kommun:
-            amount, ev = _allocation_evidence(period, kommun, "Vidareutbildning")
-            who = kommun
-        else:
-            amount, ev = _figure_evidence(key)
-            who = "Länets kommuner"
-        lines.append(f"- {who} fick {format_sek(amount)} för vidareutbildning av sjuksköterskor "
-                     f"{period.replace('-', '–')} enligt fördelningstabellen.")
-        evidence.append(ev)
-    return _proposal("16a", "Pengarna för vidareutbildning av sjuksköterskor:", lines, evidence,
+    lines, evidence = _money("Vidareutbildning", "vidareutbildning", kommun)
+    return _proposal("16a", "Pengarna för vidareutbildning enligt fördelningstabellerna:", lines, evidence,
                      "2019–2022 och 2023",
                      note=MONEY_NOTE + " Formuläret frågar om 2022; beloppen 2019–2022 är en summa över fyra år.",
                      basis="De citerade raderna säger det; texten återger publicerade belopp.")
