@@ -45,8 +45,10 @@ ANSWERS_ENV = "NARAVARD_UPPFOLJNING"
 PROPOSAL_STATES = ("antaget", "redigerat", "avvisat")
 YEAR_NOTE = ("Underlaget beskriver läget 2023 jämfört med 2019 – inte 2022, som formuläret frågar om. "
              "Kontrollera att det stämmer för 2022 innan du skickar in.")
+PLAN_NOTE = "Formuläret frågar om 2022; kontrollera att svaret stämmer för 2022 innan du skickar in."
 MONEY_NOTE = "Beloppen gäller överenskommelserna 2019–2022 och 2023 enligt de publicerade fördelningstabellerna."
-NO_EVIDENCE = "Inget underlag hittades i arbetsbokens data för den här frågan. Svara utifrån egen kunskap."
+NO_EVIDENCE = ("Arbetsbokens data har inga mått på utfall för den här frågan och inga rader om uppföljning av "
+               "insatserna i föregående fråga. Svara utifrån egen kunskap.")
 
 
 class FormError(NaravardError):
@@ -710,7 +712,9 @@ class DraftRule:
     choice_subject: tuple[str, ...] = ()  #: ("målbild", "målbilden"); for "none": (why no option,)
 
 
-_RESULTS_INTRO = "Mått på resultat (utfall) som delrapporten ger för insatserna i föregående fråga:"
+_RESULTS_INTRO = "Det underlaget säger om resultat av insatserna i föregående fråga:"
+#: Words that say a row was followed up or evaluated (what a results description could rest on).
+_FOLLOW_UP_WORDS = r"uppföljning|följs upp|utvärdering|följeforskning"
 _PERSON = "Personcentrerat arbetssätt och kontinuitet"
 _HEALTH = "Hälsofrämjande och förebyggande"
 _TRUST = "Tillit och samverkanskultur, överenskommelser"
@@ -736,7 +740,7 @@ DRAFT_RULES: dict[str, DraftRule] = {
     "5a": DraftRule(f"Insatser som delrapporten redovisar under fokusområdet {_PERSON.lower()}, med källans ord:",
                     _Rule(focus=(_PERSON,))),
     "5b": DraftRule(_RESULTS_INTRO, results_of="5a"),
-    "6": DraftRule("Insatser där källans text nämner digitalt stöd:",
+    "6": DraftRule("Rader där källans text nämner något digitalt:",
                    _Rule(pattern=r"digital|e-hälso|välfärdsteknik|egenmonitorering")),
     "7": DraftRule("Källans text om socioekonomi, glesbygd eller landsbygd (om insatsen är riktad till sådana "
                    "områden säger raden inte):", _Rule(pattern=r"glesbygd|landsbygd|socioekonomi|utsatta områden")),
@@ -754,15 +758,17 @@ DRAFT_RULES: dict[str, DraftRule] = {
     "11a": DraftRule(f"Insatser som delrapporten redovisar under fokusområdet {_HEALTH.lower()}, med källans ord:",
                      _Rule(focus=(_HEALTH,))),
     "11b": DraftRule(_RESULTS_INTRO, results_of="11a"),
-    "12a": DraftRule("Kommunernas gemensamma plan säger om ekonomin:", principles=True,
+    "12a": DraftRule("Kommunernas gemensamma plan säger om ekonomin (planens principer och förväntningar – inte "
+                     "belägg för insatser under året):", principles=True,
                      money=("Nära vård", "nara_vard")),
     "13a": DraftRule("Insatser där källans text nämner vårdövergångar, vård i hemmet, sköra äldre eller "
                      "hemrehabilitering:", _Rule(pattern=r"vårdövergång|i hemmet|sköra|hemrehabilitering")),
     "13b": DraftRule(_RESULTS_INTRO, results_of="13a"),
     "14": DraftRule(f"Insatser som delrapporten redovisar under fokusområdet {_SUPPORT.lower()}, med källans ord:",
                     _Rule(focus=(_SUPPORT,)), lists=("lardomar",)),
-    "15a": DraftRule("Insatser där källans text nämner kompetensutveckling, lärosäte eller framtidens medarbetare:",
-                     _Rule(pattern=r"kompetensutveckling|lärosäte|framtidens medarbetare"),
+    "15a": DraftRule("Insatser vars rubrik i källan nämner kompetensutveckling, lärosäte eller framtidens "
+                     "medarbetare:",
+                     _Rule(pattern=r"kompetensutveckling|lärosäte|framtidens medarbetare", columns=("kalla_rubrik",)),
                      ok_ska=(3,), money=("Vårdens medarbetare", "vardens_medarbetare")),
     "15b": DraftRule(_RESULTS_INTRO, results_of="15a"),
 }
@@ -826,11 +832,11 @@ def _initiative_lines(rows: pd.DataFrame) -> list[str]:
             for r in rows.itertuples()]
 
 
-def _outcome_lines_and_evidence(initiative_ids, kommun: str | None) -> tuple[list[str], list[Evidence]]:
-    """The outcome measures (slag = resultat) of some initiatives: the seed's phrase per year, the number
-    only where it is printed; whose figure it is when it is not the municipalities'."""
+def _outcome_lines_and_evidence(initiative_ids) -> tuple[list[str], list[Evidence]]:
+    """The outcome measures (slag = utfall) of some initiatives: the seed's phrase per year, the number
+    only where it is printed. Counts of structures, spread or volume (omfattning) are not outcomes."""
     table = data.load_indicators()
-    rows = table[table["initiativ_id"].isin(list(initiative_ids)) & (table["slag"] == "resultat")]
+    rows = table[table["initiativ_id"].isin(list(initiative_ids)) & (table["slag"] == "utfall")]
     lines, evidence = [], []
     for r in rows.itertuples():
         parts = []
@@ -841,16 +847,21 @@ def _outcome_lines_and_evidence(initiative_ids, kommun: str | None) -> tuple[lis
             derived = r.typ == "härledd" and f"{year}:" in str(r.berakning or "")
             shown = _quote(quote) if derived else f"{format_number(int(value))} {r.enhet} ({_quote(quote)})"
             parts.append(f"{year}: {shown}")
-        whose = "" if r.huvudman == "kommunerna" else (
-            f" Arbetsbokens läsning: siffran gäller {r.huvudman} tillsammans, inte "
-            f"{kommun if kommun else 'en enskild kommun'}.")
-        lines.append(f"- {r.matt} (rad {r.initiativ_id}): {'; '.join(parts)}.{whose}")
-        values = [("initiativ_id", r.initiativ_id), ("matt", r.matt), ("enhet", r.enhet), ("huvudman", r.huvudman),
+        lines.append(f"- {r.matt} (rad {r.initiativ_id}): {'; '.join(parts)}.")
+        values = [("initiativ_id", r.initiativ_id), ("matt", r.matt), ("enhet", r.enhet), ("slag", r.slag),
                   ("typ", r.typ)]
         values += [(c, getattr(r, c)) for c in ("citat_2019", "citat_2023") if isinstance(getattr(r, c), str)]
         values += [(c, int(getattr(r, c))) for c in ("varde_2019", "varde_2023") if pd.notna(getattr(r, c))]
         evidence.append(Evidence("indicators", (("key", r.key),), tuple(values), "2019 och 2023", r.matt))
+    if lines:
+        lines.insert(0, "Mått på utfall för målgruppen:")
     return lines, evidence
+
+
+def _follow_up_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose seed text says they were followed up or evaluated."""
+    return rows[_text_of(rows, ("kalla_rubrik", "kalla_2019", "kalla_2023")).str.contains(
+        _FOLLOW_UP_WORDS, case=False, regex=True)] if not rows.empty else rows
 
 
 def _expectation_lines_and_evidence(item_id: str) -> tuple[list[str], list[Evidence]]:
@@ -904,7 +915,7 @@ def _ok_ska_lines_and_evidence(numbers) -> tuple[list[str], list[Evidence]]:
              "år; det är en förväntan, inte ett belägg för läget):"]
     lines += [f"- {_quote(table.at[n, 'citat'])}" for n in numbers]
     evidence = [Evidence("frameworks", (("ramverk", "ok_ska"), ("ordning", int(n))),
-                         (("citat", table.at[n, "citat"]),), "2024", table.at[n, "namn"]) for n in numbers]
+                         (("citat", table.at[n, "citat"]),), "utan år", table.at[n, "namn"]) for n in numbers]
     return lines, evidence
 
 
@@ -933,7 +944,9 @@ def _money_line(period: str, key: str, insatsomrade: str, kommun: str | None) ->
         return (f"- {kommun}: {format_sek(amount)} i kolumnen ”{dict(ev.values)['column_as_published']}”, "
                 f"fördelningstabellen {shown}."), ev
     amount, ev = _figure_evidence(f"total.{period}.{key}")
-    return f"- Fördelningstabellen {shown}, raden ”{dict(ev.values)['label']}”: {format_sek(amount)}.", ev
+    printed = data.load_published_figures().set_index("key").at[f"total.{period}.{key}", "as_published"]
+    mark = f" (tryckt ”{printed}”, med fotnotstecken)" if "*" in str(printed) else ""
+    return f"- Fördelningstabellen {shown}, raden ”{dict(ev.values)['label']}”: {format_sek(amount)}{mark}.", ev
 
 
 def _money(insatsomrade: str, key: str, kommun: str | None) -> tuple[list[str], list[Evidence]]:
@@ -991,17 +1004,24 @@ def _draft_item(item_id: str, rule: DraftRule, picked: dict, kommun: str | None)
     rows = picked.get(rule.results_of or item_id, pd.DataFrame())
     about_lan = False
     if rule.results_of:
-        lines, evidence = _outcome_lines_and_evidence(rows["id"], kommun)
+        lines, evidence = _outcome_lines_and_evidence(rows["id"])
+        followed = _follow_up_rows(rows)
+        if not followed.empty:
+            lines += ["", "Rader i föregående fråga som nämner uppföljning eller utvärdering (det en "
+                          "resultatbeskrivning kan bygga på – inga mått på resultat):", *_initiative_lines(followed)]
+            evidence += _initiative_evidence(followed)
+            inferred.append(_keyword_basis(_Rule(pattern=_FOLLOW_UP_WORDS), followed, "rader"))
         about_lan = bool(evidence)
     elif rule.initiatives is not None and not rows.empty:
         lines, evidence = _initiative_lines(rows), _initiative_evidence(rows)
         about_lan = True
     if evidence and selection is not None and selection.pattern:
-        words = ", ".join(f"”{w}”" for w in selection.pattern.replace("\\b", "").split("|"))
         cited = {dict(e.values)["initiativ_id"] for e in evidence if e.table == "indicators"}
+        cited |= {dict(e.key)["id"] for e in evidence if e.table == "initiatives"}
         shown = rows[rows["id"].isin(cited)] if rule.results_of else rows
-        inferred.append(f"arbetsbokens regel väljer {'insatser' if rule.results_of else 'rader'} där källans text "
-                        f"innehåller något av orden {words} (träffar: {', '.join(_matched_words(selection, shown))})")
+        if not shown.empty:
+            inferred.insert(0, _keyword_basis(selection, shown, "insatser" if rule.results_of else "rader",
+                                              all_rows=not rule.results_of))
     extras = ((rule.expectations, lambda: _expectation_lines_and_evidence(item_id)),
               (bool(rule.facts), lambda: _fact_lines_and_evidence(rule.facts)),
               (bool(rule.lists), lambda: _list_lines_and_evidence(rule.lists)),
@@ -1022,7 +1042,7 @@ def _draft_item(item_id: str, rule: DraftRule, picked: dict, kommun: str | None)
         money_lines, money_evidence = _money(insatsomrade, key, kommun)
         lines += ["", MONEY_NOTE, *money_lines]
         evidence += money_evidence
-        describes = "2019 och 2023; pengarna 2019–2022 och 2023"
+        describes = ("2019 och 2023" if about_lan else "planen") + "; pengarna 2019–2022 och 2023"
     if not evidence:
         return None
     choice = None
@@ -1034,15 +1054,30 @@ def _draft_item(item_id: str, rule: DraftRule, picked: dict, kommun: str | None)
     if kommun and about_lan:
         named = any(re.search(rf"\b{re.escape(kommun)}s? kommun", str(value)) for e in evidence for _, value in e.values)
         lines += ["", (HUVUDMAN_NAMED if named else HUVUDMAN_NOTE).format(kommun=kommun)]
-    for e in evidence if rule.results_of else ():
-        values = dict(e.values)
-        if e.table == "indicators" and values["huvudman"] != "kommunerna":
-            inferred.append(f"siffran {_quote(values.get('citat_2023'))} gäller {values['huvudman']} tillsammans "
-                            "(arbetsbokens läsning av vems siffran är, kolumnen huvudman)")
     strength = INFERENCE if inferred else IN_SOURCE
+    what = [w for w, present in (("källans ord", any(e.table not in ("allocations", "published_figures")
+                                                       for e in evidence)),
+                                 ("publicerade belopp", bool(rule.money))) if present]
     basis = ("Det bygger på att " + "; och att ".join(inferred) + ". Källans ord citeras ordagrant.") if inferred else (
-        "De citerade raderna säger det; texten återger källans ord och publicerade belopp.")
-    return _proposal(item_id, rule.intro, lines, evidence, describes, choice, strength=strength, basis=basis)
+        f"De citerade raderna säger det; texten återger {' och '.join(what)}.")
+    note = YEAR_NOTE if about_lan or rule.initiatives or rule.results_of else PLAN_NOTE
+    return _proposal(item_id, rule.intro, lines, evidence, describes, choice, note=note, strength=strength,
+                     basis=basis)
+
+
+def _keyword_basis(selection: _Rule, rows: pd.DataFrame, what: str, all_rows: bool = True) -> str:
+    """'arbetsbokens regel väljer rader där … (träffar: …; inga träffar på …)': the rule and its words.
+
+    ``all_rows``: ``rows`` is everything the rule found, so words without a hit can be named.
+    """
+    words = selection.pattern.replace("\\b", "").split("|")
+    hits = _matched_words(selection, rows)
+    missing = [w for w in words if not _text_of(rows, selection.columns).str.contains(w, case=False).any()]
+    listed = ", ".join(f"”{w}”" for w in words)
+    none = f"; inga träffar på {', '.join(f'”{w}”' for w in missing)}" if missing and all_rows else ""
+    where = "radens rubrik i källan" if tuple(selection.columns) == ("kalla_rubrik",) else "källans text"
+    return (f"arbetsbokens regel väljer {what} där {where} innehåller något av orden {listed} "
+            f"(träffar: {', '.join(hits)}{none})")
 
 
 def draft(kommun: str | None = None) -> dict[str, Proposal | None]:

@@ -206,9 +206,10 @@ TABLES: dict[str, Table] = {
             "ar": Column("Int64", Check.in_range(1900, 2100), nullable=True,
                          description="the year of an event (slag = händelse), never a 2019 value"),
             "enhet": Column(str, _text),
-            "slag": Column(str, Check.isin(["resultat", "egenskap", "händelse"]),
-                           description="resultat: what the work achieved (counts, reach); egenskap: a property of a "
-                                       "tool (a survey's ages); händelse: a dated event"),
+            "slag": Column(str, Check.isin(["utfall", "omfattning", "egenskap", "händelse"]),
+                           description="utfall: an outcome for a target group (reach); omfattning: spread, structure "
+                                       "or volume of the work; egenskap: a property of a tool (a survey's ages); "
+                                       "händelse: a dated event"),
             "huvudman": Column(str, Check.isin(["regionen", "kommunerna", "region och kommuner"]),
                                description="whose the figure is, as the cited row says (our reading)"),
             "typ": Column(str, Check.isin(["publicerad", "härledd"]),
