@@ -40,8 +40,9 @@ def scope_note() -> str:
     figures = data.load_published_figures().set_index("key")
     heading = figures.at["national.2024.kommuner", "section"].split(" / ")[-1]
     table_area = figures.at["total.2024.summa", "column"]
-    return (f"Jämförelsen gäller inte samma sak. De 750 mnkr står i bildspelet under rubriken ”{heading}” och gäller "
-            f"alltså båda insatsområdena i rubriken. Länets tabell för 2024 (SUMMA) gäller bara insatsområde {table_area}. "
+    return (f"Jämförelsen gäller inte samma sak. De 750 mnkr står i bildspelet under rubriken ”{heading}” "
+            "och gäller alltså båda insatsområdena i rubriken. "
+            f"Länets tabell för 2024 (SUMMA) gäller bara insatsområde {table_area}. "
             "Källorna anger inte hur de 750 mnkr delas mellan insatsområdena, så skillnaden nedan kan bero på det "
             "och säger inget om vilken fördelningsnyckel som använts mellan länen.")
 
