@@ -754,7 +754,7 @@ DRAFT_RULES: dict[str, DraftRule] = {
     "10a": DraftRule(f"Insatser som delrapporten redovisar under fokusområdet {_TRUST.lower()}, med källans ord:",
                      _Rule(focus=(_TRUST,)), facts=("start_2022", "revision"),
                      lists=("overenskommelser", "revision_fortsatt")),
-    "10b": DraftRule(_RESULTS_INTRO, results_of="10a"),
+    "10b": DraftRule(_RESULTS_INTRO, results_of="10a", facts=("revision",)),
     "11a": DraftRule(f"Insatser som delrapporten redovisar under fokusområdet {_HEALTH.lower()}, med källans ord:",
                      _Rule(focus=(_HEALTH,))),
     "11b": DraftRule(_RESULTS_INTRO, results_of="11a"),

@@ -387,6 +387,7 @@ def test_results_questions_name_the_follow_ups_of_their_initiatives_as_an_infere
         assert proposal.strength == form.INFERENCE and "inga mått på resultat" in proposal.text, item_id
         assert "”uppföljning”" in proposal.basis, item_id
     assert _draft()["16b"] is None and "inga mått på utfall" in form.proposal_markdown(None, "16b")
+    assert _cited(_draft()["10b"], "report_facts") == [{"key": "revision"}]  # the audit is a follow-up too
 
 
 def test_q6_finds_the_e_health_strategy():
