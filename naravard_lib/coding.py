@@ -8,8 +8,11 @@ module applies the mechanical ones to the verbatim seed cells (``kalla_2019``, `
 1. An empty cell is 0 (and the row must be marked uncertain); "Fanns ej" is 0.
 2. Phrases point to levels (:data:`PHRASES`), e.g. "pilot" → 2, "under spridning" → 3,
    "i hela systemet" → 4. Naming all 13 municipalities ("13 kommuner", "samtliga") → 4.
+   A decision ("beslutad", "antagits politiskt": :data:`DECISION`) is not a level: it is recorded
+   on its own (``beslut``), and the level says only how far the work has got.
 3. Doubtful between levels → the lower: when a cell's phrases point to several levels, the
    lowest wins.
+   Words the cell quotes from another document (inside ”…”) are not read.
 4. Level 1 means "nothing running yet": when the cell also says something is going on
    ("pågår", "pågående", "genomförs"), a 1 becomes 2.
 5. "Pågår"/"genomförs" without any phrase about extent → 2; a cell that describes something
@@ -54,8 +57,17 @@ PHRASES: tuple[tuple[str, int, str], ...] = (
     (r"\bbreddinfört\b", 4, "breddinfört"),
     (r"\bsamtliga\b", 4, "samtliga"),
     (r"\b(?:13|tretton) kommuner", 4, "alla 13 kommuner nämns"),
-    (r"\bbeslutad\b", 4, "beslutad"),
-    (r"\bantagits politiskt\b", 4, "antagits politiskt"),
+)
+
+#: Phrases that say something was decided or adopted. A decision is not an implementation: these
+#: never set a level; ``initiatives.csv`` records them in ``beslut`` (the seed's words), and a cell
+#: that says only that something was decided is coded by the other rules (usually 2, "finns").
+DECISION: tuple[tuple[str, str], ...] = (
+    (r"\bbeslutad\b", "beslutad"),
+    (r"\bbeslutat\b", "beslutat"),
+    (r"\bantagits politiskt\b", "antagits politiskt"),
+    (r"\bantagen\b", "antagen"),
+    (r"\bantagit\b", "antagit"),
 )
 
 #: Phrases that say something is going on, without saying how widely.
@@ -87,6 +99,11 @@ def _squash(text) -> str:
     return re.sub(r"\s+", " ", text).strip() if isinstance(text, str) else ""
 
 
+def _own_words(text) -> str:
+    """The cell without what it quotes from other documents (”…”): the rules read the cell's own words."""
+    return re.sub(r"”[^”]*”", " ", _squash(text))
+
+
 def _find(pattern: str, cell: str) -> str | None:
     match = re.search(pattern, cell, flags=re.IGNORECASE)
     return match.group(0) if match else None
@@ -97,7 +114,7 @@ def phrases_in(text: str) -> list[tuple[str, int]]:
 
     The words are returned as printed in the seed, so a rationale can quote them.
     """
-    cell = _squash(text)
+    cell = _own_words(text)
     found = []
     for pattern, level, _ in PHRASES:
         match = re.search(pattern, cell, flags=re.IGNORECASE)
@@ -108,8 +125,22 @@ def phrases_in(text: str) -> list[tuple[str, int]]:
 
 def activity_in(text: str) -> list[str]:
     """The "something is going on" phrases found in a cell, as printed."""
-    cell = _squash(text)
+    cell = _own_words(text)
     return [words for words in (_find(pattern, cell) for pattern, _ in ACTIVITY) if words]
+
+
+def decisions_in(text: str) -> list[str]:
+    """The decision phrases (:data:`DECISION`) found in a cell, as printed, in reading order.
+
+    >>> decisions_in("Gemensam handlingsplan som antagits politiskt, i genomförande.")
+    ['antagits politiskt']
+    """
+    cell = _squash(text)
+    found = []
+    for pattern, _ in DECISION:
+        for match in re.finditer(pattern, cell, flags=re.IGNORECASE):
+            found.append((match.start(), match.group(0)))
+    return [words for _, words in sorted(found)]
 
 
 def rule_level(text: str) -> Rule:
@@ -132,7 +163,9 @@ def rule_level(text: str) -> Rule:
     >>> rule_level("Aktivt arbete i 13 kommuner med processledare IBIC").level
     4
     >>> rule_level("Gemensam handlingsplan som antagits politiskt, i genomförande.").reason
-    '”antagits politiskt” → 4, ”i genomförande” → 3; tveksamt → den lägre: 3'
+    '”i genomförande” → 3'
+    >>> rule_level("Beslutad, och med fördjupande beskrivning").level  # a decision is not an implementation
+    2
     """
     if not _squash(text):
         return Rule(0, (), "tom cell → 0 (osäker)")
@@ -150,6 +183,10 @@ def rule_level(text: str) -> Rule:
         return Rule(level, tuple(name for name, _ in found), reason)
     if going:
         return Rule(2, tuple(going), f"”{going[0]}” utan angiven omfattning → 2")
+    decided = decisions_in(text)
+    if decided:
+        return Rule(DEFAULT_LEVEL, (), f"”{decided[0]}” är ett beslut, inte ett införande; "
+                                       "ingen fras om omfattning → 2")
     return Rule(DEFAULT_LEVEL, (), "finns, men ingen fras om omfattning → 2")
 
 

@@ -35,6 +35,13 @@ def _new_broad_strategy_2():
     return set(filter_initiatives(strategi=2, bara_nya=True, min_niva_2023=4)["id"])
 
 
+def _decided_not_everywhere():
+    from . import data
+
+    table = data.load_initiatives()
+    return set(table[table["beslut"].fillna("").ne("") & table["niva_2023"].lt(4)]["id"])
+
+
 def _gap_2019():
     from .reconciliation import reconcile_totals
 
@@ -64,6 +71,10 @@ EXERCISES: dict[str, Exercise] = {
         "Vilka insatser (id) fanns inte 2019, tjänar strategi 2 och är 2023 införda i hela systemet?",
         _new_broad_strategy_2, "Använd `transition.filter_initiatives` med strategi, bara_nya och min_niva_2023.",
         kind="set"),
+    "beslutad_inte_infort": Exercise(
+        "Vilka insatser (id) säger källan är beslutade eller antagna, men är inte införda i hela systemet 2023?",
+        _decided_not_everywhere, "Kolumnen `beslut` i `data.load_initiatives()` har källans ord om ett beslut; "
+        "jämför med `niva_2023`.", kind="set"),
     "sormland_strategi_3": Exercise(
         "Vilket av Sörmlands tre begrepp passar bäst med strategi 3, Förändrade arbetssätt?",
         _strategy_3_concept, "Läs vad begreppen betyder (`data.load_frameworks()`, ramverk sormland_begrepp) "

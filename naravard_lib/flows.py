@@ -35,12 +35,25 @@ def national_parts() -> pd.DataFrame:
     return pd.DataFrame(rows).rename(columns={"del_": "del", "kalla": "källa"})
 
 
+def scope_note() -> str:
+    """Why the län's 2024 total and the 750 mnkr differ in scope (Swedish), from the figures' own headings."""
+    figures = data.load_published_figures().set_index("key")
+    heading = figures.at["national.2024.kommuner", "section"].split(" / ")[-1]
+    table_area = figures.at["total.2024.summa", "column"]
+    return (f"Jämförelsen gäller inte samma sak. De 750 mnkr står i bildspelet under rubriken ”{heading}” "
+            "och gäller alltså båda insatsområdena i rubriken. "
+            f"Länets tabell för 2024 (SUMMA) gäller bara insatsområde {table_area}. "
+            "Källorna anger inte hur de 750 mnkr delas mellan insatsområdena, så skillnaden nedan kan bero på det "
+            "och säger inget om vilken fördelningsnyckel som använts mellan länen.")
+
+
 def lan_share_of_kommun_pool() -> pd.DataFrame:
     """The län's 2024 Nära vård money as a share of the 750 mnkr, against its population share.
 
-    Uses the population recovered from the 2024 table (1 Nov 2023) and SCB's population of
-    Sweden on 31 Dec 2023 (``data/external_figures.csv``): the reference dates differ by two
-    months, which moves the share by far less than the gap shown.
+    The two totals differ in scope (:func:`scope_note`): the 750 mnkr cover both areas of the
+    agreement, the län's 2024 table only Nära vård; the last row says so. Uses the population
+    recovered from the 2024 table (1 Nov 2023) and SCB's population of Sweden on 31 Dec 2023
+    (``data/external_figures.csv``): the reference dates differ by two months.
     """
     kommuner = data.figure("national.2024.kommuner")
     lan_total = data.figure("total.2024.summa")
@@ -49,11 +62,13 @@ def lan_share_of_kommun_pool() -> pd.DataFrame:
     pop_share = lan_pop / riket
     money_share = lan_total / kommuner
     return pd.DataFrame([
-        dict(matt="Länets andel av de 750 mnkr (SUMMA 2024 / 750 mnkr)", varde=100 * money_share, enhet="%"),
+        dict(matt="Länets Nära vård-medel som andel av de 750 mnkr (SUMMA 2024 / 750 mnkr)", varde=100 * money_share,
+             enhet="%"),
         dict(matt="Länets andel av Sveriges befolkning", varde=100 * pop_share, enhet="%"),
         dict(matt="Belopp om fördelat efter befolkning", varde=kommuner * pop_share, enhet="kr"),
         dict(matt="Publicerat belopp (SUMMA 2024)", varde=lan_total, enhet="kr"),
-        dict(matt="Skillnad som källorna inte förklarar", varde=lan_total - kommuner * pop_share, enhet="kr"),
+        dict(matt="Skillnad (olika omfattning: bara Nära vård mot båda insatsområdena)",
+             varde=lan_total - kommuner * pop_share, enhet="kr"),
     ]).rename(columns={"matt": "mått", "varde": "värde"})
 
 

@@ -44,8 +44,10 @@ ANSWERS_ENV = "NARAVARD_UPPFOLJNING"
 PROPOSAL_STATES = ("antaget", "redigerat", "avvisat")
 YEAR_NOTE = ("Underlaget beskriver läget 2023 jämfört med 2019 – inte 2022, som formuläret frågar om. "
              "Kontrollera att det stämmer för 2022 innan du skickar in.")
+PLAN_NOTE = "Formuläret frågar om 2022; kontrollera att svaret stämmer för 2022 innan du skickar in."
 MONEY_NOTE = "Beloppen gäller överenskommelserna 2019–2022 och 2023 enligt de publicerade fördelningstabellerna."
-NO_EVIDENCE = "Inget underlag hittades i arbetsbokens data för den här frågan. Svara utifrån egen kunskap."
+NO_EVIDENCE = ("Arbetsbokens data har inga mått på utfall för den här frågan och inga rader om uppföljning av "
+               "insatserna i föregående fråga. Svara utifrån egen kunskap.")
 
 
 class FormError(NaravardError):
@@ -684,10 +686,11 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Proposal:
-    """A proposed answer to one item, with the evidence rows behind it.
+    """A proposed answer to one item, with the evidence rows behind it and how strong that evidence is.
 
-    ``derived`` names numbers in ``text`` that are computed from the evidence (e.g. posts =
-    sum / 400 000) rather than copied from it.
+    ``strength`` is one of :data:`STRENGTHS`: *står i källan* (the cited words say it), *tolkning*
+    (the workbook infers it; ``basis`` names the rule and the words it rests on). ``derived`` names
+    numbers in ``text`` computed from the evidence rather than copied from it (none at present).
     """
 
     item_id: str
@@ -696,15 +699,22 @@ class Proposal:
     describes: str
     choice: str | None = None
     derived: tuple = ()
+    strength: str = "står i källan"
+    basis: str = ""
 
     def _repr_markdown_(self) -> str:
         return proposal_markdown(self)
 
 
+#: How strong a proposal's evidence is: the cited words say it; the workbook infers it; nothing.
+STRENGTHS = ("står i källan", "tolkning", "inget underlag")
+IN_SOURCE, INFERENCE, NO_BASIS = STRENGTHS
+
+
 def proposal_markdown(proposal: Proposal | None, item_id: str | None = None) -> str:
-    """A proposal as Markdown (Swedish): the proposed choice, text, what year it describes, evidence."""
+    """A proposal as Markdown (Swedish): strength, proposed choice, text, what year it describes, evidence."""
     if proposal is None:
-        return f"**Fråga {item_id}:** {NO_EVIDENCE}"
+        return f"**Fråga {item_id}:** Underlagets styrka: **{NO_BASIS}**. {NO_EVIDENCE}"
     item = load_form().item(proposal.item_id)
     lines = [f"**Förslag till fråga {item.id}** ({proposal.describes})", ""]
     if proposal.choice:
@@ -717,7 +727,7 @@ def proposal_markdown(proposal: Proposal | None, item_id: str | None = None) -> 
 def proposal_html(proposal: Proposal | None) -> str:
     """A proposal as an HTML fragment (Swedish, every value escaped), for the widget."""
     if proposal is None:
-        return f"<p><i>{html.escape(NO_EVIDENCE)}</i></p>"
+        return f"<p>Underlagets styrka: <b>{NO_BASIS}</b>.</p><p><i>{html.escape(NO_EVIDENCE)}</i></p>"
     parts = [f"<p><b>Förslag</b> (underlaget avser {html.escape(proposal.describes)})</p>"]
     if proposal.choice:
         parts.append(f"<p>Föreslaget val: <b>{html.escape(proposal.choice)}</b></p>")
@@ -730,42 +740,110 @@ def proposal_html(proposal: Proposal | None) -> str:
 
 @dataclass(frozen=True)
 class _Rule:
-    """How a question selects its initiatives: focus areas and/or a pattern over some columns."""
+    """How a question selects its initiatives: the source's own focus areas and/or a keyword pattern
+    over the seed's verbatim cells (a keyword choice is the workbook's inference)."""
 
     focus: tuple[str, ...] = ()
     pattern: str | None = None
-    columns: tuple[str, ...] = ("namn", "lage_2023")
+    columns: tuple[str, ...] = ("kalla_rubrik", "kalla_2019", "kalla_2023")
 
 
+@dataclass(frozen=True)
+class DraftRule:
+    """What the draft says for one item, and from which data (one row of :data:`DRAFT_RULES`)."""
+
+    intro: str
+    initiatives: _Rule | None = None
+    results_of: str | None = None  #: a results question: the outcome measures of that item's initiatives
+    expectations: bool = False  #: ÖK 2024's expectations that name this item (ok2024_expectations.csv)
+    facts: tuple[str, ...] = ()  #: keys in report_facts.csv
+    lists: tuple[str, ...] = ()  #: lists in report_lists.csv
+    principles: bool = False  #: the plan's financial principles (plan_principles.csv)
+    ok_ska: tuple[int, ...] = ()  #: rows of frameworks.csv, ramverk ok_ska
+    money: tuple[str, str] | None = None  #: (insatsområde, key in published_figures) for 2019-2022 and 2023
+    choice: str | None = None  #: "decision": an option needs decision words; "reach"; "none": never (reason)
+    choice_subject: tuple[str, ...] = ()  #: ("målbild", "målbilden"); for "none": (why no option,)
+
+
+_RESULTS_INTRO = "Det underlaget säger om resultat av insatserna i föregående fråga:"
+#: Words that say a row was followed up or evaluated (what a results description could rest on).
+_FOLLOW_UP_WORDS = r"uppföljning|följs upp|utvärdering|följeforskning"
 _PERSON = "Personcentrerat arbetssätt och kontinuitet"
 _HEALTH = "Hälsofrämjande och förebyggande"
 _TRUST = "Tillit och samverkanskultur, överenskommelser"
 _SUPPORT = "Gemensamma stödsystem"
 _FOLLOW_UP = "Mätningar, berättelser och uppföljning"
 
-#: The rules that pick evidence among the coded initiatives, per question (levels are never named).
-RULES: dict[str, _Rule] = {
-    "1": _Rule(pattern=r"målbild", columns=("namn",)),
-    "2": _Rule(focus=(_FOLLOW_UP,), pattern=r"handlingsplan", columns=("lage_2023",)),
-    "3": _Rule(focus=(_FOLLOW_UP,), pattern=r"länsbarometer|ledningssystem|uppföljning"),
-    "4": _Rule(focus=(_FOLLOW_UP,), pattern=r"kommuners ledningssystem|kommunspecifik", columns=("lage_2023",)),
-    "5a": _Rule(focus=(_PERSON,)),
-    "6": _Rule(pattern=r"digital|e-hälsa|välfärdsteknik|egenmonitorering"),
-    "7": _Rule(pattern=r"glesbygd|landsbygd|socioekonomi|utsatta områden"),
-    "8a": _Rule(pattern=r"patientkontrakt|delaktighet|peer"),
-    "9a": _Rule(pattern=r"patientorganisation|brukarorganisation|brukarförening"),
-    "9b": _Rule(pattern=r"patientorganisation|brukarorganisation|brukarförening|patientnämnd|peer"),
-    "10a": _Rule(focus=(_TRUST,)),
-    "11a": _Rule(focus=(_HEALTH,)),
-    "12a": _Rule(pattern=r"budget|resurs"),
-    "13a": _Rule(pattern=r"vårdövergång|i hemmet|sköra|hemrehabilitering"),
-    "14": _Rule(focus=(_SUPPORT,)),
-    "15a": _Rule(pattern=r"kompetens|lärosäte|medarbetare"),
+#: The draft as a table of rules: per item, what it cites and how it may choose (levels are never named).
+DRAFT_RULES: dict[str, DraftRule] = {
+    "1": DraftRule("Det underlaget säger om en gemensam målbild:",
+                   _Rule(focus=(_FOLLOW_UP,), pattern=r"målbild", columns=("kalla_rubrik",)),
+                   expectations=True, choice="decision", choice_subject=("målbild", "målbilden")),
+    "2": DraftRule("Det underlaget säger om en gemensam handlingsplan:",
+                   _Rule(focus=(_FOLLOW_UP,), pattern=r"handlingsplan"), expectations=True,
+                   lists=("bilagor",), choice="decision", choice_subject=("handlingsplan", "handlingsplanen")),
+    "3": DraftRule("Det underlaget säger om hur uppföljningen är ordnad:",
+                   _Rule(focus=(_FOLLOW_UP,), pattern=r"följs upp|uppföljning|ledningssystem|länsbarometer"),
+                   expectations=True, facts=("start_2022",)),
+    "4": DraftRule("Det underlaget säger om kommunernas egen styrning:",
+                   _Rule(focus=(_FOLLOW_UP,), pattern=r"kommuners ledningssystem|kommunspecifik"),
+                   choice="none", choice_subject=("de citerade raderna säger inte att kommunerna har "
+                                                  "kommunspecifika handlingsplaner kopplade till målbilden, eller i "
+                                                  "hur många kommuner sådana finns",)),
+    "5a": DraftRule(f"Insatser som delrapporten redovisar under fokusområdet {_PERSON.lower()}, med källans ord:",
+                    _Rule(focus=(_PERSON,))),
+    "5b": DraftRule(_RESULTS_INTRO, results_of="5a"),
+    "6": DraftRule("Rader där källans text nämner något digitalt:",
+                   _Rule(pattern=r"digital|e-hälso|välfärdsteknik|egenmonitorering")),
+    "7": DraftRule("Källans text om socioekonomi, glesbygd eller landsbygd (om insatsen är riktad till sådana "
+                   "områden säger raden inte):", _Rule(pattern=r"glesbygd|landsbygd|socioekonomi|utsatta områden")),
+    "8a": DraftRule("Insatser där källans text nämner patientkontrakt, delaktighet eller peer:",
+                    _Rule(pattern=r"patientkontrakt|delaktig|\bpeer\b")),
+    "8b": DraftRule(_RESULTS_INTRO, results_of="8a"),
+    "9a": DraftRule("Samverkan med patient- och brukarorganisationer enligt källan:",
+                    _Rule(pattern=r"patientorganisation|brukarorganisation|brukarförening"), choice="reach"),
+    "9b": DraftRule("Exempel där källan nämner patientorganisationer, patientnämnden eller peer:",
+                    _Rule(pattern=r"patientorganisation|brukarorganisation|brukarförening|patientnämnd|\bpeer\b")),
+    "10a": DraftRule(f"Insatser som delrapporten redovisar under fokusområdet {_TRUST.lower()}, med källans ord:",
+                     _Rule(focus=(_TRUST,)), facts=("start_2022", "revision"),
+                     lists=("overenskommelser", "revision_fortsatt")),
+    "10b": DraftRule(_RESULTS_INTRO, results_of="10a", facts=("revision",)),
+    "11a": DraftRule(f"Insatser som delrapporten redovisar under fokusområdet {_HEALTH.lower()}, med källans ord:",
+                     _Rule(focus=(_HEALTH,))),
+    "11b": DraftRule(_RESULTS_INTRO, results_of="11a"),
+    "12a": DraftRule("Kommunernas gemensamma plan säger om ekonomin (planens principer och förväntningar – inte "
+                     "belägg för insatser under året):", principles=True,
+                     money=("Nära vård", "nara_vard")),
+    "13a": DraftRule("Insatser där källans text nämner vårdövergångar, vård i hemmet, sköra äldre eller "
+                     "hemrehabilitering:", _Rule(pattern=r"vårdövergång|i hemmet|sköra|hemrehabilitering")),
+    "13b": DraftRule(_RESULTS_INTRO, results_of="13a"),
+    "14": DraftRule(f"Insatser som delrapporten redovisar under fokusområdet {_SUPPORT.lower()}, med källans ord:",
+                    _Rule(focus=(_SUPPORT,)), lists=("lardomar",)),
+    "15a": DraftRule("Insatser vars rubrik i källan nämner kompetensutveckling, lärosäte eller framtidens "
+                     "medarbetare:",
+                     _Rule(pattern=r"kompetensutveckling|lärosäte|framtidens medarbetare", columns=("kalla_rubrik",)),
+                     ok_ska=(3,), money=("Vårdens medarbetare", "vardens_medarbetare")),
+    "15b": DraftRule(_RESULTS_INTRO, results_of="15a"),
 }
-#: Result questions ("b") take the indicators of the initiatives their "a" question found.
-RESULTS_OF = {"5b": "5a", "8b": "8a", "10b": "10a", "11b": "11a", "13b": "13a", "15b": "15a"}
+#: Item → its initiative rule (the selection part of :data:`DRAFT_RULES`).
+RULES: dict[str, _Rule] = {k: r.initiatives for k, r in DRAFT_RULES.items() if r.initiatives}
 #: Single-choice answer proposed from the reach of the rows found (9a asks "in how many kommuner").
 REACH_CHOICE = {"alla 13": "I alla länets kommuner", "en kommun": "I hälften eller färre av länets kommuner"}
+#: Lead-ins of the lists of report_lists.csv, as the draft prints them.
+LIST_TITLES = {
+    "overenskommelser": "Överenskommelser som delrapporten räknar upp:",
+    "revision_fortsatt": "Delrapporten nämner fortsatt arbete för att:",
+    "lardomar": "Samordnarnas lärdomar (delrapportens egen summering; här bara de inledande orden):",
+    "bilagor": "Delrapportens bilagor:",
+}
+HUVUDMAN_NAMED = ("Delrapportens underlag gäller länet – regionen och länets kommuner tillsammans. {kommun} nämns "
+                  "bara där citaten säger det.")
+HUVUDMAN_NOTE = ("Delrapportens underlag gäller länet – regionen och länets kommuner tillsammans – och nämner inte "
+                 "{kommun} särskilt.")
+
+
+def _text_of(table: pd.DataFrame, columns) -> pd.Series:
+    return table[list(columns)].fillna("").astype(str).agg(" ".join, axis=1).str.replace(r"\s+", " ", regex=True)
 
 
 def select_initiatives(rule: _Rule, initiatives: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -775,224 +853,331 @@ def select_initiatives(rule: _Rule, initiatives: pd.DataFrame | None = None) -> 
     if rule.focus:
         mask &= table["fokusomrade"].isin(rule.focus)
     if rule.pattern:
-        text = table[list(rule.columns)].astype(str).agg(" ".join, axis=1)
-        mask &= text.str.contains(rule.pattern, case=False, regex=True)
+        mask &= _text_of(table, rule.columns).str.contains(rule.pattern, case=False, regex=True)
     picked = table[mask]
     ids = set(picked["id"].astype(str))
     return picked[~picked["samma_som"].isin(ids)].reset_index(drop=True)
 
 
+def _matched_words(rule: _Rule, rows: pd.DataFrame) -> list[str]:
+    """Per row: 'rad N ”word”', the words of the seed the keyword rule found."""
+    found = []
+    for row_id, text in zip(rows["id"], _text_of(rows, rule.columns)):
+        match = re.search(rule.pattern, text, flags=re.IGNORECASE)
+        found.append(f"rad {row_id} ”{match.group(0)}”")
+    return found
+
+
+def _quote(text) -> str:
+    text = " ".join(str(text).split()) if isinstance(text, str) and text.strip() else ""
+    return f"”{text}”" if text else "(tom ruta i källan)"
+
+
 def _initiative_evidence(rows: pd.DataFrame) -> list[Evidence]:
     return [Evidence("initiatives", (("id", int(r.id)),),
-                     (("namn", r.namn), ("lage_2019", r.lage_2019), ("lage_2023", r.lage_2023),
-                      ("niva_2019", int(r.niva_2019)), ("niva_2023", int(r.niva_2023)),
-                      ("rackvidd_2023", r.rackvidd_2023)), "2019 och 2023", str(r.namn))
+                     (("namn", r.namn), ("kalla_rubrik", r.kalla_rubrik), ("kalla_2019", r.kalla_2019),
+                      ("kalla_2023", r.kalla_2023), ("beslut", r.beslut)), "2019 och 2023", str(r.namn))
             for r in rows.itertuples()]
-
-
-def _level_labels() -> dict[int, str]:
-    return data.load_codebook().set_index("niva")["etikett"].to_dict()
 
 
 def _initiative_lines(rows: pd.DataFrame) -> list[str]:
-    labels = _level_labels()
-    return [f"- {r.namn} – 2019: {str(r.lage_2019).rstrip('.')} (nivå {r.niva_2019}). "
-            f"2023: {str(r.lage_2023).rstrip('.')} (nivå {r.niva_2023}, {labels[r.niva_2023].lower()}; "
-            f"räckvidd: {r.rackvidd_2023})."
+    return [f"- Rad {r.id}: {_quote(r.kalla_rubrik)} – 2019: {_quote(r.kalla_2019)}; 2023: {_quote(r.kalla_2023)}."
             for r in rows.itertuples()]
 
 
-def _codebook_evidence(rows: pd.DataFrame) -> list[Evidence]:
-    labels = _level_labels()
-    return [Evidence("codebook", (("niva", int(n)),), (("etikett", labels[n]),), "skalan", f"nivå {n}: {labels[n]}")
-            for n in sorted(set(rows["niva_2023"].astype(int)))]
-
-
-def _indicator_rows(initiative_ids) -> pd.DataFrame:
+def _outcome_lines_and_evidence(initiative_ids) -> tuple[list[str], list[Evidence]]:
+    """The outcome measures (slag = utfall) of some initiatives: the seed's phrase per year, the number
+    only where it is printed. Counts of structures, spread or volume (omfattning) are not outcomes."""
     table = data.load_indicators()
-    return table[table["initiativ_id"].isin(list(initiative_ids))].reset_index(drop=True)
-
-
-def _indicator_lines_and_evidence(rows: pd.DataFrame, names: dict) -> tuple[list[str], list[Evidence]]:
+    rows = table[table["initiativ_id"].isin(list(initiative_ids)) & (table["slag"] == "utfall")]
     lines, evidence = [], []
     for r in rows.itertuples():
         parts = []
-        is_year = r.enhet == "år"
-        for year, value in ((2019, r.varde_2019), (2023, r.varde_2023)):
-            if pd.notna(value):
-                parts.append(f"{year}: {int(value) if is_year else format_number(int(value))}")
-        unit = "" if is_year else f" {r.enhet}"
-        lines.append(f"- {r.matt} ({names.get(r.initiativ_id, '')}): {'; '.join(parts) or 'inget värde'}{unit}.")
-        values = [("matt", r.matt), ("enhet", r.enhet)]
+        for year in ("2019", "2023"):
+            value, quote = getattr(r, f"varde_{year}"), getattr(r, f"citat_{year}")
+            if pd.isna(value):
+                continue
+            derived = r.typ == "härledd" and f"{year}:" in str(r.berakning or "")
+            shown = _quote(quote) if derived else f"{format_number(int(value))} {r.enhet} ({_quote(quote)})"
+            parts.append(f"{year}: {shown}")
+        lines.append(f"- {r.matt} (rad {r.initiativ_id}): {'; '.join(parts)}.")
+        values = [("initiativ_id", r.initiativ_id), ("matt", r.matt), ("enhet", r.enhet), ("slag", r.slag),
+                  ("typ", r.typ)]
+        values += [(c, getattr(r, c)) for c in ("citat_2019", "citat_2023") if isinstance(getattr(r, c), str)]
         values += [(c, int(getattr(r, c))) for c in ("varde_2019", "varde_2023") if pd.notna(getattr(r, c))]
         evidence.append(Evidence("indicators", (("key", r.key),), tuple(values), "2019 och 2023", r.matt))
+    if lines:
+        lines.insert(0, "Mått på utfall för målgruppen:")
+    return lines, evidence
+
+
+def _follow_up_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose seed text says they were followed up or evaluated."""
+    return rows[_text_of(rows, ("kalla_rubrik", "kalla_2019", "kalla_2023")).str.contains(
+        _FOLLOW_UP_WORDS, case=False, regex=True)] if not rows.empty else rows
+
+
+def _expectation_lines_and_evidence(item_id: str) -> tuple[list[str], list[Evidence]]:
+    table = data.load("ok2024_expectations")
+    rows = table[table["fragor"].str.split(";").map(lambda items: item_id in items)]
+    if rows.empty:
+        return [], []
+    lines = [f"Bildspelets avsnitt ”{rows['section'].iloc[0]}” säger (om vad som är centralt – inte ett belägg för "
+             "läget 2022):"]
+    lines += [f"- {_quote(sentence)}" for sentence in dict.fromkeys(rows["citat"])]
+    evidence = [Evidence("ok2024_expectations", (("ordning", int(r.ordning)),),
+                         (("citat", r.citat), ("section", r.section)), "2024", r.forvantning)
+                for r in rows.itertuples()]
+    return lines, evidence
+
+
+def _fact_lines_and_evidence(keys) -> tuple[list[str], list[Evidence]]:
+    table = data.load("report_facts").set_index("key")
+    lines, evidence = ["Delrapporten säger också:"], []
+    for key in keys:
+        row = table.loc[key]
+        lines.append(f"- {_quote(row.citat)}")
+        year = "" if pd.isna(row.ar) else str(int(row.ar))
+        evidence.append(Evidence("report_facts", (("key", key),), (("citat", row.citat),), year or "2019–2023",
+                                 row.fakta))
+    return lines, evidence
+
+
+def _list_lines_and_evidence(names) -> tuple[list[str], list[Evidence]]:
+    table = data.load("report_lists")
+    lines, evidence = [], []
+    for name in names:
+        rows = table[table["lista"] == name]
+        lines += ["", LIST_TITLES[name]] + [f"- {_quote(r.text)}" for r in rows.itertuples()]
+        evidence += [Evidence("report_lists", (("lista", name), ("ordning", int(r.ordning))),
+                              (("text", r.text),), "2019–2023", f"{name} {r.ordning}") for r in rows.itertuples()]
+    return lines, evidence
+
+
+def _principle_lines_and_evidence() -> tuple[list[str], list[Evidence]]:
+    rows = data.load("plan_principles")
+    lines = [f"- {_quote(r.citat)}" for r in rows.itertuples()]
+    evidence = [Evidence("plan_principles", (("ordning", int(r.ordning)),), (("citat", r.citat),), "planen",
+                         r.princip) for r in rows.itertuples()]
+    return lines, evidence
+
+
+def _ok_ska_lines_and_evidence(numbers) -> tuple[list[str], list[Evidence]]:
+    table = data.load_frameworks().query("ramverk == 'ok_ska'").set_index("ordning")
+    lines = ["Bildspelet från Kommunal utveckling, avsnittet ”Vad ska medlen användas till?” (avsnittet anger inget "
+             "år; det är en förväntan, inte ett belägg för läget):"]
+    lines += [f"- {_quote(table.at[n, 'citat'])}" for n in numbers]
+    evidence = [Evidence("frameworks", (("ramverk", "ok_ska"), ("ordning", int(n))),
+                         (("citat", table.at[n, "citat"]),), "utan år", table.at[n, "namn"]) for n in numbers]
     return lines, evidence
 
 
 def _figure_evidence(key: str) -> tuple[int, Evidence]:
     figures = data.load_published_figures().set_index("key")
     row = figures.loc[key]
-    return int(row["value"]), Evidence("published_figures", (("key", key),), (("value", int(row["value"])),),
+    return int(row["value"]), Evidence("published_figures", (("key", key),),
+                                       (("value", int(row["value"])), ("label", str(row["label"]))),
                                        str(row["period"]), str(row["label"]))
 
 
 def _allocation_evidence(period: str, kommun: str, insatsomrade: str) -> tuple[int, Evidence]:
     cells = data.load_allocations().set_index(["period", "kommun", "insatsomrade"])
     amount = int(cells.loc[(period, kommun, insatsomrade), "amount_sek"])
+    column = str(cells.loc[(period, kommun, insatsomrade), "column_as_published"])
     return amount, Evidence("allocations", (("period", period), ("kommun", kommun), ("insatsomrade", insatsomrade)),
-                            (("amount_sek", amount),), period, f"{insatsomrade}, {kommun} {period}")
+                            (("amount_sek", amount), ("column_as_published", column)), period,
+                            f"{insatsomrade}, {kommun} {period}")
 
 
-def _money(insatsomrade: str, key: str, kommun: str | None, what: str) -> tuple[list[str], list[Evidence]]:
+def _money_line(period: str, key: str, insatsomrade: str, kommun: str | None) -> tuple[str, Evidence]:
+    """One published amount as the table prints it: the län's stated total, or one kommun's cell."""
+    shown = period.replace("-", "–")
+    if kommun:
+        amount, ev = _allocation_evidence(period, kommun, insatsomrade)
+        return (f"- {kommun}: {format_sek(amount)} i kolumnen ”{dict(ev.values)['column_as_published']}”, "
+                f"fördelningstabellen {shown}."), ev
+    amount, ev = _figure_evidence(f"total.{period}.{key}")
+    printed = data.load_published_figures().set_index("key").at[f"total.{period}.{key}", "as_published"]
+    mark = f" (tryckt ”{printed}”, med fotnotstecken)" if "*" in str(printed) else ""
+    return f"- Fördelningstabellen {shown}, raden ”{dict(ev.values)['label']}”: {format_sek(amount)}{mark}.", ev
+
+
+def _money(insatsomrade: str, key: str, kommun: str | None) -> tuple[list[str], list[Evidence]]:
     """Lines and evidence for one insatsområde's money in 2019-2022 and 2023, for the län or one kommun."""
-    lines, evidence = [], []
-    for period in ("2019-2022", "2023"):
-        if kommun:
-            amount, ev = _allocation_evidence(period, kommun, insatsomrade)
-            who = kommun
-        else:
-            amount, ev = _figure_evidence(f"total.{period}.{key}")
-            who = "Länets kommuner"
-        shown = period.replace("-", "–")
-        lines.append(f"- {who} fick {format_sek(amount)} {what} {shown}.")
-        evidence.append(ev)
-    return lines, evidence
+    pairs = [_money_line(period, key, insatsomrade, kommun) for period in ("2019-2022", "2023")]
+    return [line for line, _ in pairs], [ev for _, ev in pairs]
+
+
+def _choice(rule: DraftRule, item_id: str, rows: pd.DataFrame) -> tuple[str | None, str, str]:
+    """(option, Swedish sentence on the choice, strength of the choice) for a single-choice item.
+
+    An option is proposed only when cited words match it: "Ja" needs decision words (``beslut``)
+    in a cited row, and "Ja, men … revidera …" also the word "revider…"; otherwise nothing, and why.
+    """
+    options = load_form().item(item_id).options
+    if rule.choice == "decision":
+        decided = [b for b in rows["beslut"].fillna("") if b]
+        revising = _text_of(rows, ("kalla_rubrik", "kalla_2023")).str.contains(r"revider", case=False).any()
+        if decided:
+            option = options[1] if revising else options[0]
+            return option, f"Valet bygger på källans ord om ett beslut: {_quote(decided[0])}.", IN_SOURCE
+        said = "; ".join(f"rad {r.id}: {_quote(r.kalla_2023)}" for r in rows.itertuples())
+        thing, the_thing = rule.choice_subject
+        return None, (f"Inget alternativ föreslås. Alternativen ”{options[0]}” och ”{options[1]}” gäller en "
+                      f"beslutad {thing}, men de citerade raderna säger inte att {the_thing} är beslutad "
+                      f"({said}). Välj själv."), NO_BASIS
+    if rule.choice == "reach":
+        reaches = set(rows["rackvidd_2023"])
+        if len(reaches) == 1 and next(iter(reaches)) in REACH_CHOICE:
+            option = REACH_CHOICE[next(iter(reaches))]
+            return option, (f"Valet är en tolkning: arbetsbokens kodade räckvidd ({next(iter(reaches))}) "
+                            "översatt till formulärets alternativ."), INFERENCE
+        return None, "Inget alternativ föreslås: raderna säger inte i hur många kommuner det sker. Välj själv.", \
+            NO_BASIS
+    return None, f"Inget alternativ föreslås: {rule.choice_subject[0]}. Välj själv.", NO_BASIS
 
 
 def _proposal(item_id: str, intro: str, lines: list[str], evidence: list[Evidence], describes: str,
-              choice: str | None = None, derived: tuple = (), note: str = YEAR_NOTE) -> Proposal | None:
+              choice: str | None = None, derived: tuple = (), note: str = YEAR_NOTE,
+              strength: str = IN_SOURCE, basis: str = "") -> Proposal | None:
     if not evidence:
         return None
-    text = "\n".join([intro, "", *lines, "", note]).strip()
+    text = "\n".join([f"Underlagets styrka: {strength}. {basis}".strip(), "", intro, "", *lines, "", note]).strip()
+    text = re.sub(r"\n{3,}", "\n\n", text)
     unique = tuple(dict.fromkeys(evidence))
-    return Proposal(item_id, text, unique, describes, choice, derived)
+    return Proposal(item_id, text, unique, describes, choice, derived, strength, basis)
+
+
+def _draft_item(item_id: str, rule: DraftRule, picked: dict, kommun: str | None) -> Proposal | None:
+    """One item of the draft, from its row of :data:`DRAFT_RULES`."""
+    lines: list[str] = []
+    evidence: list[Evidence] = []
+    inferred: list[str] = []  # the rules and words a "tolkning" rests on
+    selection = rule.initiatives or (DRAFT_RULES[rule.results_of].initiatives if rule.results_of else None)
+    rows = picked.get(rule.results_of or item_id, pd.DataFrame())
+    about_lan = False
+    if rule.results_of:
+        lines, evidence = _outcome_lines_and_evidence(rows["id"])
+        followed = _follow_up_rows(rows)
+        if not followed.empty:
+            lines += ["", "Rader i föregående fråga som nämner uppföljning eller utvärdering (det en "
+                          "resultatbeskrivning kan bygga på – inga mått på resultat):", *_initiative_lines(followed)]
+            evidence += _initiative_evidence(followed)
+            inferred.append(_keyword_basis(_Rule(pattern=_FOLLOW_UP_WORDS), followed, "rader"))
+        about_lan = bool(evidence)
+    elif rule.initiatives is not None and not rows.empty:
+        lines, evidence = _initiative_lines(rows), _initiative_evidence(rows)
+        about_lan = True
+    if evidence and selection is not None and selection.pattern:
+        cited = {dict(e.values)["initiativ_id"] for e in evidence if e.table == "indicators"}
+        cited |= {dict(e.key)["id"] for e in evidence if e.table == "initiatives"}
+        shown = rows[rows["id"].isin(cited)] if rule.results_of else rows
+        if not shown.empty:
+            inferred.insert(0, _keyword_basis(selection, shown, "insatser" if rule.results_of else "rader",
+                                              all_rows=not rule.results_of))
+    extras = ((rule.expectations, lambda: _expectation_lines_and_evidence(item_id)),
+              (bool(rule.facts), lambda: _fact_lines_and_evidence(rule.facts)),
+              (bool(rule.lists), lambda: _list_lines_and_evidence(rule.lists)),
+              (bool(rule.ok_ska), lambda: _ok_ska_lines_and_evidence(rule.ok_ska)))
+    for wanted, build in extras:
+        more_lines, more = build() if wanted else ([], [])
+        if more:
+            lines += [line for line in [""] + more_lines if line or lines]
+            evidence += more
+            about_lan = about_lan or bool(rule.facts or rule.lists)
+    if rule.principles:
+        more_lines, more = _principle_lines_and_evidence()
+        lines += more_lines
+        evidence += more
+    describes = "2019 och 2023"
+    if rule.money:
+        insatsomrade, key = rule.money
+        money_lines, money_evidence = _money(insatsomrade, key, kommun)
+        lines += ["", MONEY_NOTE, *money_lines]
+        evidence += money_evidence
+        describes = ("2019 och 2023" if about_lan else "planen") + "; pengarna 2019–2022 och 2023"
+    if not evidence:
+        return None
+    choice = None
+    if rule.choice:
+        choice, sentence, choice_strength = _choice(rule, item_id, rows)
+        lines += ["", sentence]
+        if choice_strength == INFERENCE:
+            inferred.append("valet följer arbetsbokens kodade räckvidd")
+    if kommun and about_lan:
+        named = any(re.search(rf"\b{re.escape(kommun)}s? kommun", str(value)) for e in evidence for _, value in e.values)
+        lines += ["", (HUVUDMAN_NAMED if named else HUVUDMAN_NOTE).format(kommun=kommun)]
+    strength = INFERENCE if inferred else IN_SOURCE
+    what = [w for w, present in (("källans ord", any(e.table not in ("allocations", "published_figures")
+                                                       for e in evidence)),
+                                 ("publicerade belopp", bool(rule.money))) if present]
+    basis = ("Det bygger på att " + "; och att ".join(inferred) + ". Källans ord citeras ordagrant.") if inferred else (
+        f"De citerade raderna säger det; texten återger {' och '.join(what)}.")
+    note = YEAR_NOTE if about_lan or rule.initiatives or rule.results_of else PLAN_NOTE
+    return _proposal(item_id, rule.intro, lines, evidence, describes, choice, note=note, strength=strength,
+                     basis=basis)
+
+
+def _keyword_basis(selection: _Rule, rows: pd.DataFrame, what: str, all_rows: bool = True) -> str:
+    """'arbetsbokens regel väljer rader där … (träffar: …; inga träffar på …)': the rule and its words.
+
+    ``all_rows``: ``rows`` is everything the rule found, so words without a hit can be named.
+    """
+    words = selection.pattern.replace("\\b", "").split("|")
+    hits = _matched_words(selection, rows)
+    missing = [w for w in words if not _text_of(rows, selection.columns).str.contains(w, case=False).any()]
+    listed = ", ".join(f"”{w}”" for w in words)
+    none = f"; inga träffar på {', '.join(f'”{w}”' for w in missing)}" if missing and all_rows else ""
+    where = "radens rubrik i källan" if tuple(selection.columns) == ("kalla_rubrik",) else "källans text"
+    return (f"arbetsbokens regel väljer {what} där {where} innehåller något av orden {listed} "
+            f"(träffar: {', '.join(hits)}{none})")
 
 
 def draft(kommun: str | None = None) -> dict[str, Proposal | None]:
-    """Propose an answer, with its evidence, for every item the workbook's data can inform.
+    """Propose an answer, with its evidence and its strength, for every item the workbook's data can inform.
 
-    Evidence is chosen by rules (:data:`RULES`: focus areas, keywords, columns), never by naming
-    rows or levels, so a recoded ``initiatives.csv`` gives a draft that follows it.
+    Each item follows its row of :data:`DRAFT_RULES`: initiatives chosen by the source's focus areas
+    or by keywords over the seed's verbatim cells (then the proposal is a *tolkning* and names the
+    words), outcome measures only for the results questions, ÖK 2024's expectations, the report's
+    facts and lists, the plan's principles and the published money. Never by naming rows or levels,
+    so a recoded ``initiatives.csv`` gives a draft that follows it.
 
     Parameters
     ----------
     kommun : str, optional
-        A municipality using the form internally: the money questions then cite its own cells.
+        A municipality using the form internally: the money questions then cite its own cells, and
+        proposals about the whole län say that they are not about this municipality.
 
     Returns
     -------
     dict
-        Item id → :class:`Proposal`, or None where no evidence was found.
+        Item id → :class:`Proposal`, or None where no evidence was found (*inget underlag*).
     """
     if kommun is not None and kommun not in KOMMUNER:
         hint = suggest(kommun, KOMMUNER)
         raise FormError(f"unknown municipality {kommun!r}{hint}", f"okänd kommun {kommun!r}{_sv_hint(hint)}")
     initiatives = data.load_initiatives()
     picked = {item_id: select_initiatives(rule, initiatives) for item_id, rule in RULES.items()}
-    both = "2019 och 2023"
     result: dict[str, Proposal | None] = dict.fromkeys(ITEM_IDS)
-
-    def about(item_id: str, intro: str, choice=None, extra_lines=(), extra_evidence=(),
-              describes: str = both) -> Proposal | None:
-        rows = picked[item_id]
-        evidence = _initiative_evidence(rows) + list(extra_evidence)
-        if rows.empty and not extra_evidence:
-            return None
-        evidence += _codebook_evidence(rows) if not rows.empty else []
-        return _proposal(item_id, intro, _initiative_lines(rows) + list(extra_lines), evidence, describes, choice)
-
-    # 1 and 2: the joint målbild and the plan; a choice only where the coding says "in the whole system"
-    plans = data.load_timeline()
-    plan_rows = plans[plans["typ"] == "plan"]
-    plan_lines = [f"- {r.handelse}." for r in plan_rows.itertuples()]
-    plan_evidence = [Evidence("timeline", (("datum", r.datum), ("handelse", r.handelse)), (("citat", r.citat),),
-                              f"{r.datum[:4]}–{r.slutdatum[:4]}" if r.slutdatum else r.datum[:4], r.handelse)
-                     for r in plan_rows.itertuples()]
-    for item_id, what in (("1", "en gemensam målbild"), ("2", "en gemensam handlingsplan kopplad till målbilden")):
-        rows = picked[item_id]
-        broad = not rows.empty and bool((rows["niva_2023"] == 4).all())
-        choice = load_form().item(item_id).options[0] if broad else None
-        intro = (f"Delrapporten beskriver {what} för kommunerna och regionen."
-                 + ("" if broad else " Den säger inte att den är beslutad av alla parter: välj alternativ själv."))
-        result[item_id] = about(item_id, intro, choice, plan_lines, plan_evidence)
-    result["3"] = about("3", "Systemledningen följer upp förflyttningen med gemensamma strukturer för uppföljning:")
-    result["4"] = about("4", "Källorna nämner inga kommunspecifika handlingsplaner. Det de säger om kommunernas "
-                             "egen styrning är detta – välj alternativ själv:")
-    result["5a"] = about("5a", f"Insatser inom fokusområdet {_PERSON.lower()}; nivån visar om insatsen är en "
-                               "pilot, under spridning eller breddinförd:")
-    result["6"] = about("6", "Insatser med digitalt stöd:")
-    result["7"] = about("7", "Riktade insatser för glesbygd eller socioekonomiskt utsatta områden:")
-    result["8a"] = about("8a", "Insatser för delaktighet och fasta kontakter, bland annat patientkontrakt:")
-    rows_9a = picked["9a"]
-    reaches = set(rows_9a["rackvidd_2023"])
-    choice_9a = REACH_CHOICE[reaches.pop()] if len(reaches) == 1 and next(iter(reaches)) in REACH_CHOICE else None
-    result["9a"] = about("9a", "Samverkan med patient- och brukarorganisationer enligt delrapporten"
-                               + ("." if choice_9a else "; källan anger inte i hur många kommuner – välj själv:"),
-                         choice_9a)
-    result["9b"] = about("9b", "Exempel på hur samverkan med invånare, patienter och brukare sker:")
-    result["10a"] = about("10a", "Insatser för samverkan mellan kommunerna och med regionen:")
-    result["11a"] = about("11a", "Hälsofrämjande, förebyggande och rehabiliterande insatser:")
-    result["13a"] = about("13a", "Insatser för proaktiva arbetssätt och trygga vårdövergångar:")
-    result["14"] = about("14", "Gemensamma stödsystem för omställningen:")
-
-    money_12, money_12_ev = _money("Nära vård", "nara_vard", kommun, "i insatsområde Nära vård")
-    with_money = "2019 och 2023; pengarna 2019–2022 och 2023"
-    result["12a"] = about("12a", "Resurser till omställningen och hur de används:", None,
-                          ["", MONEY_NOTE, *money_12], money_12_ev, with_money)
-    money_15, money_15_ev = _money("Vårdens medarbetare", "vardens_medarbetare", kommun,
-                                   "i insatsområde Vårdens medarbetare")
-    result["15a"] = about("15a", "Arbete med kompetensförsörjning och framtidens medarbetare:", None,
-                          ["", MONEY_NOTE, *money_15], money_15_ev, with_money)
-
-    # results: the indicators of the initiatives the "a" question found
-    for item_id, source in RESULTS_OF.items():
-        rows = picked[source]
-        indicators = _indicator_rows(rows["id"])
-        if indicators.empty:
-            continue
-        names = dict(zip(rows["id"], rows["namn"]))
-        lines, evidence = _indicator_lines_and_evidence(indicators, names)
-        result[item_id] = _proposal(item_id, "Resultat som delrapporten mäter (den bygger på uppföljningen "
-                                             "2019 → 2023 i länet):", lines, evidence, both)
-
+    for item_id, rule in DRAFT_RULES.items():
+        result[item_id] = _draft_item(item_id, rule, picked, kommun)
     result["16a"] = _vidareutbildning(kommun)
     return result
 
 
 def _vidareutbildning(kommun: str | None) -> Proposal:
-    """16a: the vidareutbildning money, 2019-2022 in whole posts of 400 000 kr, and 2023."""
-    post = 400_000
-    cells = data.load_allocations().query("insatsomrade == 'Vidareutbildning' and period == '2019-2022'")
-    evidence, lines = [], []
-    who = [kommun] if kommun else list(cells["kommun"])
-    amounts = []
-    for name in who:
-        amount, ev = _allocation_evidence("2019-2022", name, "Vidareutbildning")
-        amounts.append(amount)
-        evidence.append(ev)
-    posts = sum(amounts) // post
-    if kommun:
-        lines.append(f"- {kommun} fick {format_sek(sum(amounts))} för vidareutbildning av sjuksköterskor 2019–2022: "
-                     f"{posts} {'post' if posts == 1 else 'poster'} à {format_sek(post)}.")
-        amount_2023, ev = _allocation_evidence("2023", kommun, "Vidareutbildning")
-        lines.append(f"- {kommun} fick {format_sek(amount_2023)} för vidareutbildning 2023.")
-    else:
-        total, ev_total = _figure_evidence("total.2019-2022.vidareutbildning")
-        evidence.append(ev_total)
-        lines.append(f"- Länets kommuner fick {format_sek(total)} för vidareutbildning av sjuksköterskor 2019–2022: "
-                     f"{posts} poster à {format_sek(post)}, minst en per kommun.")
-        amount_2023, ev = _figure_evidence("total.2023.vidareutbildning")
-        lines.append(f"- År 2023 fördelades {format_sek(amount_2023)} för vidareutbildning efter invånarantal.")
-    evidence.append(ev)
-    return _proposal("16a", "Pengarna för vidareutbildning av sjuksköterskor:", lines, evidence,
-                     "2019–2022 och 2023", derived=(("poster", posts, post),),
-                     note=MONEY_NOTE + " Formuläret frågar om 2022; beloppen 2019–2022 är en summa över fyra år.")
+    """16a: the vidareutbildning money of 2019-2022 and 2023, as published (the län's totals or one kommun's cells)."""
+    lines, evidence = _money("Vidareutbildning", "vidareutbildning", kommun)
+    return _proposal("16a", "Pengarna för vidareutbildning enligt fördelningstabellerna:", lines, evidence,
+                     "2019–2022 och 2023",
+                     note=MONEY_NOTE + " Formuläret frågar om 2022; beloppen 2019–2022 är en summa över fyra år.",
+                     basis="De citerade raderna säger det; texten återger publicerade belopp.")
 
 
 def draft_table(proposals: dict | None = None) -> pd.DataFrame:
-    """One row per item: whether there is a proposal, its proposed choice, evidence count and years."""
+    """One row per item: strength, proposed choice, evidence count and years."""
     proposals = draft() if proposals is None else proposals
-    return pd.DataFrame([{"fråga": item_id, "förslag": "ja" if p else "nej – inget underlag",
+    return pd.DataFrame([{"fråga": item_id, "underlagets styrka": p.strength if p else NO_BASIS,
                           "föreslaget val": (p.choice or "") if p else "",
                           "underlag (rader)": len(p.evidence) if p else 0,
                           "underlaget avser": p.describes if p else ""}

@@ -273,7 +273,7 @@ def timeline(events: pd.DataFrame, ax=None):
     start = pd.to_datetime(events["datum"])
     end = pd.to_datetime(events["slutdatum"])
     colors = {"beslut": PALETTE["base"], "lag": PALETTE["negative"], "överenskommelse": PALETTE["highlight"],
-              "plan": PALETTE["neutral"]}
+              "plan": PALETTE["neutral"], "avsikt": "#8172b3"}
     for y, (s, e, row) in enumerate(zip(start, end, events.itertuples())):
         color = colors[row.typ]
         if pd.notna(e):

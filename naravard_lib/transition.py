@@ -132,11 +132,15 @@ def indicators() -> pd.DataFrame:
     table = data.load_indicators()
     names = data.load_initiatives().set_index("id")["namn"]
     table.insert(1, "insats", table["initiativ_id"].map(names))
-    return table[["initiativ_id", "insats", "matt", "varde_2019", "varde_2023", "enhet", "citat_2023"]]
+    return table[["initiativ_id", "insats", "matt", "varde_2019", "varde_2023", "ar", "enhet", "slag", "huvudman",
+                  "typ", "berakning", "citat_2023"]]
 
 
 def indicator_table() -> pd.DataFrame:
-    """:func:`indicators` for readers: Swedish headings, numbers the Swedish way, years as years, "–" if missing."""
+    """:func:`indicators` for readers: Swedish headings, numbers the Swedish way, "–" where the seed gives none.
+
+    An event's year has its own column; a value read from words (0 from "Fanns ej") is marked "härledd".
+    """
     from .formatting import format_number
 
     table = indicators()
@@ -150,7 +154,10 @@ def indicator_table() -> pd.DataFrame:
         "Insats": table["insats"], "Mått": table["matt"],
         "2019": [value(v, u) for v, u in zip(table["varde_2019"], table["enhet"])],
         "2023": [value(v, u) for v, u in zip(table["varde_2023"], table["enhet"])],
-        "Enhet": table["enhet"], "Källans ord 2023": table["citat_2023"].fillna("–").replace("", "–"),
+        "Händelsens år": [str(int(y)) if pd.notna(y) else "–" for y in table["ar"]],
+        "Enhet": table["enhet"], "Slag": table["slag"], "Huvudman": table["huvudman"],
+        "Härledd": [b if t == "härledd" else "–" for t, b in zip(table["typ"], table["berakning"])],
+        "Källans ord 2023": table["citat_2023"].fillna("–").replace("", "–"),
     })
 
 

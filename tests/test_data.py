@@ -161,6 +161,18 @@ def test_tables_from_issue_14_have_their_row_counts():
     assert data.load("commitments")["bedomning"].str.startswith("Egen bedömning").all()
 
 
+def test_tables_from_issue_19_have_their_row_counts():
+    sizes = {name: len(data.load(name)) for name in (
+        "ok2024_expectations", "plan_principles", "primary_care_mission", "strangnas", "form_guidance",
+        "report_lists", "report_facts")}
+    assert sizes == {"ok2024_expectations": 4, "plan_principles": 7, "primary_care_mission": 11, "strangnas": 8,
+                     "form_guidance": 2, "report_lists": 41, "report_facts": 8}
+    lists = data.load("report_lists").groupby("lista").size().to_dict()
+    assert lists == {"fokus_punkter": 16, "overenskommelser": 8, "revision_fortsatt": 3, "lardomar": 11,
+                     "bilagor": 3}
+    assert data.load("report_facts").set_index("key").at["start_2022", "ar"] == 2022
+
+
 def test_a_judgement_must_say_so(data_copy):
     path = data_copy("commitments.csv")
     _set_cell(path, 0, "bedomning", "Samordning mellan vårdcentral och kommun.")

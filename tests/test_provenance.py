@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from naravard_lib import data
@@ -89,6 +90,8 @@ def _section_text(seeds, source: str, section: str) -> str:
     ("sormland_decisions", "citat"), ("strategy_lists", "text"), ("social_services_2024", "text"),
     ("social_services_activities", "omrade"), ("social_services_activities", "aktiviteter"),
     ("sormland_goals", "mal"), ("ok2024_parts", "as_published"),
+    ("ok2024_expectations", "citat"), ("ok2024_expectations", "del_citat"), ("plan_principles", "citat"), ("primary_care_mission", "text"),
+    ("strangnas", "text"), ("form_guidance", "citat"), ("report_lists", "text"), ("report_facts", "citat"),
 ])
 def test_quoted_phrases_are_in_their_sections(seeds, table, column):
     frame = data.read_table(table)
@@ -136,3 +139,80 @@ def test_strategies_quote_esther_and_the_plan(seeds):
         assert row.titel in plan
         slides = squash(region((seeds / row.citat_source).read_text(encoding="utf-8"), row.citat_section))
         assert row.esther_citat in slides
+
+
+def _unmarked_derived_values(table) -> list[tuple[str, str, int]]:
+    """Indicator values not printed as digits in their phrase and not marked ``typ = härledd`` with a
+    ``berakning`` for that year (and events' years not printed in either phrase)."""
+    problems = []
+    for row in table.itertuples():
+        for year in ("2019", "2023"):
+            value = getattr(row, f"varde_{year}")
+            if value is None or value is pd.NA or value != value:
+                continue
+            quote = squash(str(getattr(row, f"citat_{year}") or ""))
+            printed = re.search(rf"(?<!\d)(?<!\d ){re.escape(format_number(int(value)))}(?![\d])", quote.replace("\xa0", " "))
+            marked = row.typ == "härledd" and f"{year}:" in str(row.berakning or "")
+            if not printed and not marked:
+                problems.append((row.key, year, int(value)))
+        if not (row.ar is None or row.ar is pd.NA or row.ar != row.ar):
+            quotes = " ".join(str(q) for q in (row.citat_2019, row.citat_2023) if isinstance(q, str))
+            if str(int(row.ar)) not in quotes:
+                problems.append((row.key, "ar", int(row.ar)))
+    return problems
+
+
+def test_every_indicator_value_is_printed_or_marked_as_derived(seeds):
+    table = data.load_indicators()
+    unmarked = _unmarked_derived_values(table)
+    assert not unmarked, "values neither printed in their phrase nor marked typ = härledd with a berakning: " + \
+        "; ".join(f"{key} {year} = {value}" for key, year, value in unmarked)
+    text = squash((seeds / table["source"].iloc[0]).read_text(encoding="utf-8"))
+    for row in table.itertuples():
+        for quote in (row.citat_2019, row.citat_2023):
+            if isinstance(quote, str):
+                assert squash(quote) in text, row.key
+        if row.typ == "härledd":
+            for part in coding_quotes(row.berakning):
+                assert part in text, (row.key, part)
+    # one meaning per column: an event has its year in `ar` and no values; a value is never a calendar year
+    events = table["slag"] == "händelse"
+    assert table.loc[events, "ar"].notna().all() and table.loc[events, ["varde_2019", "varde_2023"]].isna().all().all()
+    assert table.loc[~events, "ar"].isna().all()
+    years_as_values = table.loc[~events & (table["enhet"] == "år"), ["varde_2019", "varde_2023"]]
+    assert not (years_as_values >= 1900).any().any()  # ages and intervals, never a calendar year
+
+
+def test_an_unmarked_derived_value_is_caught():
+    table = data.load_indicators()
+    broken = table.copy()
+    row = broken.index[broken["key"] == "halsocenter_kommuner"][0]
+    broken.loc[row, ["typ", "berakning"]] = ["publicerad", None]  # 13 from "samtliga", as it used to be
+    assert ("halsocenter_kommuner", "2023", 13) in _unmarked_derived_values(broken)
+
+
+def coding_quotes(text) -> list[str]:
+    return re.findall(r"”([^”]+)”", str(text or ""))
+
+
+def test_scope_and_wording_fixes_of_issue_19(seeds):
+    sections = data.read_table("form_sections").set_index("sektion")
+    assert sections.at["resurser", "sammanfattning"].startswith("Utredningen") and \
+        "bedömer" in sections.at["resurser", "sammanfattning"]            # an inquiry's assessment, attributed
+    assert "synlig via 1177" not in sections.at["delaktighet", "sammanfattning"]
+    assert "ska kunna visualiseras digitalt via 1177 Vårdguiden" in sections.at["delaktighet", "sammanfattning"]
+    groups = data.read_table("organisation").query("typ == 'strategigrupp'")
+    assert (groups["section"] == "Organisation för genomförande / Gemensamt ledningssystem").all()
+    for row in groups.itertuples():
+        assert squash(row.namn_citat) in _section_text(seeds, row.source, row.namn_section)
+        assert row.enhet.removeprefix("Strategigrupp ") in row.namn_citat
+    timeline = data.load_timeline().set_index("datum")
+    assert timeline.at["2025-01-01", "typ"] == "avsikt"
+    roles = data.load_roles().set_index("aktor")
+    assert roles.at["SKR (överenskommelsen med staten)", "source"] == "002_afb530c70a69af00.txt"
+    assert "överenskommelse med staten" not in roles.at["SKR", "roll"]
+    heading = ("Utvecklingen av den nära vården med primärvården som nav och goda förutsättningar för vårdens "
+               "medarbetare")
+    figures = data.load_published_figures().set_index("key")
+    for key in ("national.2024.regioner", "national.2024.kommuner", "national.2024.skr"):
+        assert figures.at[key, "section"].endswith(heading), key

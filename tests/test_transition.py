@@ -79,10 +79,10 @@ def test_overall_shift_matches_hand_count():
         "Rader i källans tabeller": 46,
         "Olika insatser": 44,
         "Fanns inte 2019 (nivå 0)": 30,
-        "Från ingenting till hela systemet (0 → 4)": 7,   # rows 1, 5, 10, 20, 30, 39, 40
-        "Från ingenting till minst spridning (0 → 3–4)": 17,
-        "Införda i hela systemet 2023 (nivå 4)": 13,
-        "Oförändrad nivå": 1,                              # row 17
+        "Från ingenting till hela systemet (0 → 4)": 3,   # rows 1, 5, 10 (20, 30: decided, not 4)
+        "Från ingenting till minst spridning (0 → 3–4)": 15,
+        "Införda i hela systemet 2023 (nivå 4)": 8,
+        "Oförändrad nivå": 3,                              # rows 16, 17, 38
         "Kodning markerad osäker": 3,
     }
 
@@ -90,17 +90,17 @@ def test_overall_shift_matches_hand_count():
 def test_transition_matrix_matches_hand_count():
     matrix = transition.transition_matrix()
     assert matrix.to_numpy().sum() == 44
-    assert matrix.loc[0].tolist() == [0, 0, 13, 10, 7]
+    assert matrix.loc[0].tolist() == [0, 0, 15, 12, 3]
     assert matrix.loc[1].tolist() == [0, 0, 0, 3, 1]
-    assert matrix.loc[2].tolist() == [0, 0, 1, 4, 3]
-    assert matrix.loc[3].tolist() == [0, 0, 0, 0, 2]
+    assert matrix.loc[2].tolist() == [0, 0, 3, 3, 3]
+    assert matrix.loc[3].tolist() == [0, 0, 0, 0, 1]
     assert matrix.loc[4].tolist() == [0] * 5
 
 
 def test_by_focus_area_and_by_strategy():
     areas = transition.by_focus_area().set_index("fokusomrade")
     assert areas["insatser"].sum() == 44
-    assert areas.loc["Hälsofrämjande och förebyggande", "hela_systemet_2023"] == 4  # rows 10, 11, 12, 16
+    assert areas.loc["Hälsofrämjande och förebyggande", "hela_systemet_2023"] == 3  # rows 10, 11, 12
     assert areas.loc["Arbetssätt över organisationsgränser, kompetens och digitalisering", "medel_2019"] == 0
     strategies = transition.by_strategy().set_index("strategi")
     assert strategies.loc[3, "insatser"] == 4  # rows 2, 5, 7, 30
@@ -109,7 +109,7 @@ def test_by_focus_area_and_by_strategy():
 
 def test_filter():
     found = transition.filter_initiatives(strategi=2, bara_nya=True, min_niva_2023=4)
-    assert found["id"].tolist() == [1, 5, 20]
+    assert found["id"].tolist() == [1, 5]  # row 20 is decided, not introduced everywhere
     assert len(transition.filter_initiatives()) == 46
     assert set(transition.filter_initiatives(fokusomrade="Gemensamma stödsystem")["id"]) == set(range(33, 39))
 
@@ -147,4 +147,5 @@ def test_every_indicator_value_has_its_phrase():
     assert pd.isna(by_key.at["peer_startar", "varde_2023"])  # no 2023 phrase gives a start year
     assert by_key.loc[["hlv_lagsta_alder", "hlv_hogsta_alder"], "varde_2019"].tolist() == [16, 84]
     assert by_key.at["strategidokument_kommuners_ledningssystem", "varde_2023"] == 13
-    assert by_key.at["ehalsostrategi_beslutad_ar", "varde_2023"] == 2023
+    assert by_key.at["ehalsostrategi_beslutad_ar", "ar"] == 2023  # an event's year, not a value
+    assert pd.isna(by_key.at["hlv_hogsta_alder", "varde_2023"])  # empty means "not given", nothing else

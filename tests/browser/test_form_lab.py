@@ -46,6 +46,9 @@ def test_fill_in_save_rerun_and_find_both_answers(lab, page):
 
     question_1 = _item(page, "1")
     question_1.wait_for(timeout=30_000)
+    shown = question_1.text_content()  # the proposal's strength and why no option is proposed (issue 19)
+    assert "Underlagets styrka: tolkning" in shown and "Inget alternativ föreslås" in shown
+    assert "Underlagets styrka: inget underlag" in _item(page, "16b").text_content()
     question_1.get_by_label(CHOICE, exact=True).check()
     _item(page, "3").locator("textarea").fill(TEXT)
     status = page.locator("p[role='status']")  # re-queried: the widget replaces the element on each message
@@ -79,6 +82,7 @@ def test_the_exported_document_reads_well_and_passes_axe(page, tmp_path):
     assert page.locator("h1").count() == 1 and page.locator("html").get_attribute("lang") == "sv"
     assert page.locator("h3").count() == 25
     assert "Svar med <b>tecken</b> & citat" in page.locator("#fraga-4 + .svar").text_content()
+    assert "Underlagets styrka: tolkning" in page.locator("#fraga-1 + .svar").text_content()
     assert page.locator("#underlag + p + ul li").count() > 20
     assert axe_violations(page) == []
     screenshot(page, "form-export", full_page=False)
