@@ -97,20 +97,30 @@ def lan_key_figures() -> dict:
 
 
 def summary_text(kommun: str) -> str:
-    """A short Swedish paragraph (Markdown) that reads the key figures for a non-programmer."""
+    """A short Swedish paragraph (Markdown) that reads the key figures for a non-programmer.
+
+    The change from 2023 is told as its parts (the pool, the population share and, where the
+    rounding of each cell to the krona makes a difference, that rounding), each with its own
+    direction, so that the parts add up to the change to the krona.
+    """
     k = key_figures(kommun)
-    direction = "ökade" if k["varav_befolkningsandel"] > 0 else "minskade"
     rural = ("räknas i överenskommelsen som **landsbygdskommun**" if k["landsbygdskommun"]
              else "räknas inte som landsbygdskommun i överenskommelsen")
+    change = k["forandring_2023_2024"]
+    rounding = change - k["varav_pott"] - k["varav_befolkningsandel"]
+    parts = [(f"att länets pott {'växte' if k['varav_pott'] > 0 else 'krympte'}", k["varav_pott"]),
+             (f"att kommunens befolkningsandel {'ökade' if k['varav_befolkningsandel'] > 0 else 'minskade'}",
+              k["varav_befolkningsandel"]),
+             ("avrundningen till hela kronor", rounding)]
+    effects = [f"{cause} {'lade till' if amount > 0 else 'drog ner det med'} {format_sek(abs(amount))}"
+               for cause, amount in parts if amount]
     return (
         f"{k['kommun']} fick **{format_sek(k['nara_vard_2024'])}** inom insatsområde Nära vård 2024, "
         f"{format_sek(k['per_invanare_2024'], 2)} per invånare. Det är {format_percent(k['andel_medel_2024_pct'])} "
         f"av det som fördelades till länets 13 kommuner – samma som kommunens andel av befolkningen "
         f"({format_percent(k['andel_befolkning_2024_pct'])}), eftersom fördelningen görs efter invånarantal. "
-        f"Jämfört med 2023 blev beloppet {format_sek(abs(k['forandring_2023_2024']))} "
-        f"{'större' if k['forandring_2023_2024'] > 0 else 'mindre'}: {format_sek(abs(k['varav_pott']))} "
-        f"beror på att länets pott {'växte' if k['varav_pott'] > 0 else 'krympte'}, och "
-        f"{format_sek(abs(k['varav_befolkningsandel']))} på att kommunens befolkningsandel {direction}. "
+        f"Jämfört med 2023 blev beloppet {format_sek(abs(change))} {'större' if change > 0 else 'mindre'}: "
+        f"{', '.join(effects[:-1]) + ' och ' + effects[-1] if len(effects) > 1 else ''.join(effects)}. "
         f"{k['kommun']} {rural}."
     )
 

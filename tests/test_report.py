@@ -136,3 +136,12 @@ def test_built_report_and_its_pdf(tmp_path):
     assert rubrik in " ".join(text.split())  # the rubrik as typed, not as markup (the h1 may wrap)
     info = subprocess.run(["pdfinfo", str(tmp_path / "gnosjo.pdf")], capture_output=True, text=True).stdout
     assert "Tagged:          yes" in info and "kommunrapport" in info
+
+
+def test_summary_tells_each_part_of_the_change_with_its_direction_and_they_add_up():
+    habo = report.summary_text("Habo").replace("\xa0", " ")
+    assert ("41 108 kr mindre: att länets pott krympte drog ner det med 52 687 kr och att kommunens "
+            "befolkningsandel ökade lade till 11 579 kr.") in habo
+    eksjo = report.summary_text("Eksjö").replace("\xa0", " ")  # 72 012 + 7 661 + 1 = 79 674
+    assert ("79 674 kr mindre: att länets pott krympte drog ner det med 72 012 kr, att kommunens befolkningsandel "
+            "minskade drog ner det med 7 661 kr och avrundningen till hela kronor drog ner det med 1 kr.") in eksjo
