@@ -90,9 +90,10 @@ participant: $(STAMP)
 	$(VENV)/bin/naravard participant --out build/participant
 
 # The trainer's kit (decks, handouts, participant notebooks, the municipality's report, LÄS MIG.md, zip), offline.
+# An earlier kit with an edited file is refused; FORCE=1 replaces it anyway.
 KOMMUN ?= Jönköping
 kit: $(STAMP) pdf-libs
-	$(VENV)/bin/naravard kit --kommun "$(KOMMUN)" --out build/kit
+	$(VENV)/bin/naravard kit --kommun "$(KOMMUN)" --out build/kit $(if $(FORCE),--force)
 
 # Offline by design: no extension manager, update check or news feed reaching the network.
 LAB_OFFLINE := --LabApp.extension_manager=readonly --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \

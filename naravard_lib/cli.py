@@ -209,16 +209,18 @@ def participant(
 def kit(
     kommun: Annotated[str, typer.Option("--kommun", "-k", help="The municipality in focus (name or slug).")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: build/kit/); a zip is written beside it.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an earlier kit even if files in it were edited since.")] = False,
 ) -> None:
     """Build the trainer's kit: decks, handouts, participant notebooks, the municipality's report, LÄS MIG.md, zip.
 
-    Exit code 2 on bad input (unknown municipality, an --out folder holding other files); nothing is written then.
+    Exit code 2 on bad input (unknown municipality, an --out folder holding other files, or a file of an earlier
+    kit edited since it was built, unless --force); nothing is written then.
     """
     from .kit import build_kit
     from .pages import pdf_unavailable_reason
 
     try:
-        made = build_kit(kommun, out)
+        made = build_kit(kommun, out, force=force)
     except NaravardError as error:
         _fail(error)
     if pdf_unavailable_reason():

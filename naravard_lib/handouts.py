@@ -17,6 +17,7 @@ import nbformat
 
 from . import paths, plots, report
 from .exercises import EXERCISES
+from .downloads import STATEMENT
 from .formatting import format_number, format_percent, format_sek
 from .pages import SITE_NAME, _css, _environment
 
@@ -83,14 +84,18 @@ def _with_code(text: str):
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text)))
 
 
-def _page(template_values: dict) -> str:
+def _page(template_values: dict, statement: str) -> str:
     from markupsafe import Markup
 
-    return _environment().get_template("handout.html.j2").render(css=Markup(_css()), **template_values)
+    return _environment().get_template("handout.html.j2").render(css=Markup(_css()), statement=statement,
+                                                                 **template_values)
 
 
-def exercises_html(key: bool = False) -> str:
-    """The exercises as a printable page; with ``key=True`` the trainer's answer key (answers shown)."""
+def exercises_html(key: bool = False, statement: str = STATEMENT) -> str:
+    """The exercises as a printable page; with ``key=True`` the trainer's answer key (answers shown).
+
+    ``statement`` is the footer's link to the accessibility statement, relative to the page.
+    """
     items, reflections = exercise_items()
     heading = "Övningar – facit för utbildaren" if key else "Övningar"
     lead = ("Svaren är räknade ur arbetsbokens data, samma beräkning som kontrollcellerna gör. Dela inte ut facit."
@@ -99,10 +104,10 @@ def exercises_html(key: bool = False) -> str:
     return _page({"title": f"{heading} – {SITE_NAME}", "heading": heading, "lead": lead, "kind": "ovningar",
                   "key": key, "exercises": items, "reflections": reflections,
                   "footer": f"{SITE_NAME}: utbildarens kit. Uppgifterna kommer ur anteckningsboken "
-                            "ovningar/01_ovningar."})
+                            "ovningar/01_ovningar."}, statement)
 
 
-def fact_sheet_html(kommun: str) -> str:
+def fact_sheet_html(kommun: str, statement: str = STATEMENT) -> str:
     """A municipality's one-page fact sheet: key figures, the map with it marked, its share of the money."""
     from markupsafe import Markup
     from nbconvert.filters.markdown import markdown2html
@@ -129,19 +134,22 @@ def fact_sheet_html(kommun: str) -> str:
                   "map_png": base64.b64encode(figure.png).decode("ascii"), "map_alt": figure.alt,
                   "map_width": figure.width, "map_caption": f"{kommun} är markerad.",
                   "source_money": report.SOURCE_ALLOCATIONS, "share_text": share,
-                  "footer": f"{SITE_NAME}: faktablad för {kommun}, ur utbildarens kit."})
+                  "footer": f"{SITE_NAME}: faktablad för {kommun}, ur utbildarens kit."}, statement)
 
 
-def write_handouts(out_dir: Path, kommun: str, pdf: bool = True) -> list[Path]:
-    """Write ``ovningar``, ``ovningar-facit`` and ``faktablad-<slug>`` as HTML (and PDF) into ``out_dir``."""
+def write_handouts(out_dir: Path, kommun: str, pdf: bool = True, statement: str = STATEMENT) -> list[Path]:
+    """Write ``ovningar``, ``ovningar-facit`` and ``faktablad-<slug>`` as HTML (and PDF) into ``out_dir``.
+
+    ``statement``: where the accessibility statement is, relative to ``out_dir`` (the footers link it).
+    """
     from .form import slugify, write_atomic
     from .pages import write_pdf
 
     kommun = report._check(kommun)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    pages = {"ovningar": exercises_html(), "ovningar-facit": exercises_html(key=True),
-             f"faktablad-{slugify(kommun)}": fact_sheet_html(kommun)}
+    pages = {"ovningar": exercises_html(statement=statement), "ovningar-facit": exercises_html(True, statement),
+             f"faktablad-{slugify(kommun)}": fact_sheet_html(kommun, statement)}
     written = []
     for stem, text in pages.items():
         written.append(write_atomic(out_dir / f"{stem}.html", text))

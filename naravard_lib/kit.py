@@ -9,6 +9,7 @@ municipality) and a Swedish ``LÄS MIG.md``; then ``<folder>.zip``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import zipfile
@@ -18,7 +19,7 @@ from pathlib import Path
 from . import paths
 from .errors import SetupError
 
-MARKER = ".naravard-kit"  # lists the files a kit build wrote; a folder without it is not replaced
+MARKER = ".naravard-kit"  # the files a kit build wrote, with their SHA-256; a folder without it is not replaced
 HANDOUTS_DIR = "utskrifter"
 PARTICIPANT_DIR = "deltagare"
 REPORT_DIR = "rapport"
@@ -36,6 +37,14 @@ _PURPOSES = {
     "rapport.html": "Kommunrapporten för {kommun} som webbsida.",
     "rapport.pdf": "Kommunrapporten för {kommun} som PDF, att skicka ut eller skriva ut.",
     "index.html": "Förteckningen som rapporten länkar tillbaka till (här bara {kommun}).",
+    "rapport.ipynb": "Kommunrapporten för {kommun} som anteckningsbok (för JupyterLab).",
+    "rapport.xlsx": "Rapportens tabeller för {kommun} som kalkylblad (Excel).",
+    "rapport.zip": "Rapportens data för {kommun} som datapaket (CSV-filer med beskrivning).",
+    "summary.csv": "Rapportens nyckeltal i maskinläsbar form (engelska kolumnnamn).",
+    "summary_sv.csv": "Rapportens nyckeltal som CSV med svenska rubriker.",
+    "lanet.xlsx": "Nyckeltalen som kalkylblad (Excel).",
+    "tillganglighet.html": "Tillgänglighetsredogörelsen som sidorna länkar till.",
+    "SHA256SUMS": "Kontrollsummor för filerna i rapport/ (kontrollera med sha256sum -c SHA256SUMS).",
 }
 
 
@@ -56,15 +65,25 @@ def _purpose(relative: str, kommun: str) -> str:
     if name.startswith("faktablad"):
         return _PURPOSES["faktablad"].format(kommun=kommun) + (" Webbsida." if name.endswith(".html") else "")
     if relative.startswith(f"{REPORT_DIR}/"):
-        key = "index.html" if name == "index.html" else "rapport" + Path(name).suffix
-        return _PURPOSES[key].format(kommun=kommun)
+        key = name if name in _PURPOSES else "rapport" + Path(name).suffix
+        return _PURPOSES.get(key, "").format(kommun=kommun)
     if name.endswith(".ipynb"):
         return _PURPOSES[".ipynb"]
     return _PURPOSES.get(name, "")
 
 
-def _check_target(out: Path) -> list[str]:
-    """The files of an earlier kit in ``out`` (to replace); refuse a folder holding anything else."""
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _manifest(folder: Path, files: list[str]) -> str:
+    """The marker's text: ``<sha256>  <file>`` per file the kit wrote (the format of ``sha256sum``)."""
+    return "".join(f"{_sha256(folder / name)}  {name}\n" for name in files)
+
+
+def _check_target(out: Path, force: bool = False) -> list[str]:
+    """The files of an earlier kit in ``out`` (to replace); refuse a folder holding anything else, or a
+    file changed since that kit wrote it (unless ``force``)."""
     if out.exists() and not out.is_dir():
         raise SetupError(f"--out {out}: is a file, not a folder; give the name of a folder")
     if not out.exists() or not any(out.iterdir()):
@@ -73,12 +92,22 @@ def _check_target(out: Path) -> list[str]:
     if not marker.is_file():
         raise SetupError(f"--out {out}: the folder exists and was not made by `naravard kit`; give a new or empty "
                          "folder (nothing was written)")
-    written = set(marker.read_text(encoding="utf-8").split("\n")) | {MARKER}
+    recorded = {}  # file -> SHA-256 as written ("" in a marker of an earlier version: no hash to compare)
+    for line in marker.read_text(encoding="utf-8").splitlines():
+        digest, separator, name = line.partition("  ")
+        if line:
+            recorded[name if separator else line] = digest if separator else ""
+    written = set(recorded) | {MARKER}
     foreign = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()
                      and str(p.relative_to(out)) not in written)
     if foreign:
         raise SetupError(f"--out {out}: holds {foreign[0]}, which an earlier kit did not write; move it away or "
                          "give another folder (nothing was written)")
+    changed = [] if force else [name for name, digest in sorted(recorded.items())
+                                if (out / name).is_file() and _sha256(out / name) != digest]
+    if changed:
+        raise SetupError(f"--out {out}: {changed[0]} was changed after the kit was built; save your edited copy "
+                         "elsewhere, or pass --force (make kit FORCE=1) to replace it (nothing was written)")
     return sorted(written)
 
 
@@ -98,7 +127,7 @@ def _zip(folder: Path, target: Path) -> None:
 
 def _report(kommun: str, staging: Path, pdf: bool) -> list[Path]:
     """The municipality's report, by the batch build for one municipality, copied into ``rapport/``."""
-    from .batch import build
+    from .batch import FOLDER_FILES, build, report_files
     from .parameters import select
 
     scratch = staging / ".rapportbygge"
@@ -108,8 +137,8 @@ def _report(kommun: str, staging: Path, pdf: bool) -> list[Path]:
         raise SetupError(f"the report for {kommun} failed: {failed[0].error}")
     target = staging / REPORT_DIR
     target.mkdir()
-    copied = []  # the report, and the index its breadcrumb links back to
-    for name in (f"{results[0].slug}.html", f"{results[0].slug}.pdf", "index.html"):
+    copied = []  # what the batch published for the report and its folder, so that every link resolves
+    for name in (*report_files(results[0].slug).values(), *FOLDER_FILES):
         if (scratch / name).is_file():
             copied.append(Path(shutil.copy2(scratch / name, target / name)))
     shutil.rmtree(scratch)
@@ -129,17 +158,22 @@ def _readme(kommun: str, files: list[str]) -> str:
         files=listed, handouts=HANDOUTS_DIR)
 
 
-def build_kit(kommun: str, out: str | Path | None = None, pdf: bool | None = None) -> Kit:
+def build_kit(kommun: str, out: str | Path | None = None, pdf: bool | None = None, force: bool = False) -> Kit:
     """Build the kit for ``kommun`` into ``out`` (default ``build/kit``) and ``<out>.zip``.
+
+    An earlier kit in ``out`` is replaced, unless a file in it was changed since (a trainer's edited
+    deck): that is refused, unless ``force``.
 
     Raises
     ------
     ParameterError
         For an unknown municipality (one line, with a suggestion); nothing is written.
     SetupError
-        When ``out`` holds files an earlier kit did not write, or a part cannot be made.
+        When ``out`` holds files an earlier kit did not write, or changed ones (without ``force``), or a part
+        cannot be made.
     """
     from .deck import write_decks
+    from .downloads import STATEMENT
     from .handouts import write_handouts
     from .pages import pdf_unavailable_reason
     from .parameters import resolve_kommun
@@ -147,7 +181,7 @@ def build_kit(kommun: str, out: str | Path | None = None, pdf: bool | None = Non
 
     kommun = resolve_kommun(kommun, "--kommun")
     out = Path(out or paths.PROJECT_ROOT / "build" / "kit")
-    previous = _check_target(out)
+    previous = _check_target(out, force)
     if pdf is None:
         pdf = pdf_unavailable_reason() is None
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -156,13 +190,13 @@ def build_kit(kommun: str, out: str | Path | None = None, pdf: bool | None = Non
     staging.mkdir()
     try:
         write_decks(staging, kommun)
-        write_handouts(staging / HANDOUTS_DIR, kommun, pdf=pdf)
+        write_handouts(staging / HANDOUTS_DIR, kommun, pdf=pdf, statement=f"../{REPORT_DIR}/{STATEMENT}")
         write_participant_copies(staging / PARTICIPANT_DIR)
         _report(kommun, staging, pdf)
         files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
         (staging / README_NAME).write_text(_readme(kommun, files), encoding="utf-8")
         files = sorted([*files, README_NAME])
-        (staging / MARKER).write_text("\n".join(files) + "\n", encoding="utf-8")
+        (staging / MARKER).write_text(_manifest(staging, files), encoding="utf-8")
         if previous:  # an earlier kit: only its own files are there (checked above)
             old = out.parent / f".{out.name}.{os.getpid()}.old"
             os.replace(out, old)

@@ -5,6 +5,7 @@ The kit is built once for the module (about 15 s: two decks, three handouts, one
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import zipfile
@@ -166,3 +167,91 @@ def test_libreoffice_opens_the_deck_with_every_slide(kit, tmp_path):
 def test_the_trainer_guide_points_to_the_kit_and_the_slideshow():
     text = guide.GUIDE.read_text(encoding="utf-8")
     assert "make kit KOMMUN=" in text and "Alt + R" in text and "## Utbildarens kit" in text
+
+
+def test_every_link_in_the_kit_resolves_to_a_file_in_the_kit(kit):
+    from html.parser import HTMLParser
+    from urllib.parse import unquote, urlsplit
+
+    class Links(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.hrefs = []
+
+        def handle_starttag(self, tag, attrs):
+            self.hrefs += [value for name, value in attrs if name in ("href", "src") and value is not None]
+
+    pages = sorted(kit.folder.rglob("*.html"))
+    assert {"rapport/habo.html", "rapport/index.html", "utskrifter/ovningar.html"} <= {
+        p.relative_to(kit.folder).as_posix() for p in pages}
+    checked, dead = 0, []
+    for page in pages:
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for href in parser.hrefs:
+            parts = urlsplit(href)
+            if href.startswith("data:") or (not parts.path and not parts.scheme and not parts.netloc):
+                continue  # an embedded picture, or a #fragment of the same page
+            assert not parts.scheme and not parts.netloc, f"{page.name}: external link {href}"
+            target = (page.parent / unquote(parts.path)).resolve()
+            checked += 1
+            if not (target.is_file() and target.is_relative_to(kit.folder.resolve())):
+                dead.append(f"{page.relative_to(kit.folder)} -> {href}")
+    assert dead == [] and checked >= 10
+    sums = (kit.folder / "rapport" / "SHA256SUMS").read_text(encoding="utf-8")  # the folder verifies as published
+    for line in sums.splitlines():
+        digest, name = line.split("  ")
+        assert hashlib.sha256((kit.folder / "rapport" / name).read_bytes()).hexdigest() == digest
+
+
+def _kit_cli(out, *more):
+    return CliRunner().invoke(app, ["kit", "--kommun", "Habo", "--out", str(out), *more])
+
+
+@pytest.fixture
+def quick_rebuild(kit, monkeypatch):
+    """Re-runs without PDFs and with the module kit's report copied in (the batch is tested elsewhere)."""
+    from naravard_lib import kit as kit_module
+    from naravard_lib import pages
+
+    monkeypatch.setattr(pages, "pdf_unavailable_reason", lambda: "skipped in this test")
+    monkeypatch.setattr(kit_module, "_report", lambda kommun, staging, pdf: shutil.copytree(
+        kit.folder / "rapport", staging / "rapport"))
+
+
+def test_a_rerun_refuses_an_edited_file_and_force_replaces_it(kit, tmp_path, monkeypatch, quick_rebuild):
+    from naravard_lib import deck as deck_module
+
+    shutil.copytree(kit.folder, tmp_path / "kit")  # the module's kit, as an earlier build left it
+    recorded = dict(reversed(line.split("  ")) for line in (tmp_path / "kit" / MARKER).read_text().splitlines())
+    deck_name = "bildspel-90-minuter-habo.pptx"
+    assert recorded[deck_name] == hashlib.sha256((tmp_path / "kit" / deck_name).read_bytes()).hexdigest()
+    assert set(recorded) == {p.relative_to(tmp_path / "kit").as_posix() for p in (tmp_path / "kit").rglob("*")
+                             if p.is_file() and p.name != MARKER}
+    edited = tmp_path / "kit" / deck_name
+    edited.write_bytes(edited.read_bytes() + b"\0")  # the trainer's edit
+    before = {p: p.read_bytes() for p in (tmp_path / "kit").rglob("*") if p.is_file()}
+    calls = []
+    with monkeypatch.context() as patch:
+        patch.setattr(deck_module, "write_decks", lambda *args: calls.append(args))  # must not be reached
+        result = _kit_cli(tmp_path / "kit")
+    assert result.exit_code == 2 and calls == []
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and deck_name in lines[0] and "--force" in lines[0] and "elsewhere" in lines[0]
+    assert {p: p.read_bytes() for p in (tmp_path / "kit").rglob("*") if p.is_file()} == before  # nothing changed
+    assert sorted(tmp_path.iterdir()) == [tmp_path / "kit"]  # no zip, no staging left behind
+
+    result = _kit_cli(tmp_path / "kit", "--force")
+    assert result.exit_code == 0, result.output
+    assert edited.read_bytes() == (kit.folder / deck_name).read_bytes()  # replaced by the generated deck
+
+
+def test_an_untouched_earlier_kit_is_replaced(kit, tmp_path, quick_rebuild):
+    shutil.copytree(kit.folder, tmp_path / "kit")
+    (tmp_path / "kit" / "utskrifter" / "ovningar.html").unlink()  # a file the trainer removed is no edit
+    result = _kit_cli(tmp_path / "kit")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "kit" / "utskrifter" / "ovningar.html").read_bytes() == (
+        kit.folder / "utskrifter" / "ovningar.html").read_bytes()
+    assert (tmp_path / "kit.zip").is_file()
+    assert not (tmp_path / "kit" / "utskrifter" / "ovningar.pdf").exists()  # this run's files, no earlier ones
