@@ -174,7 +174,7 @@ def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template
     from .downloads import STATEMENT, placeholder_warning
 
     if (note := placeholder_warning()) and (out / STATEMENT).is_file():
-        typer.secho(note, err=True, fg=typer.colors.YELLOW)
+        typer.secho(note, fg=typer.colors.YELLOW)  # stdout, beside the summary line: stderr is for failures
     for result in failed:
         typer.secho(f"failed: {result.kommun}: {result.error}", err=True, fg=typer.colors.RED)
     if no_pdf:  # the last line: PDFs were asked for (--pdf, make reports) and none were made
