@@ -11,6 +11,7 @@ Automated checks cannot find every barrier; the statement says so.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 
@@ -18,9 +19,10 @@ from dataclasses import dataclass, field
 class Check:
     """One requirement and whether a file meets it (``detail`` says what failed)."""
 
-    requirement: str  # Swedish, as the statement shows it
+    requirement: str  # plain Swedish, as the statement shows it
     passed: bool
     detail: str = ""
+    technical: str = ""  # what exactly was read (for the statement's technical section)
 
 
 # ------------------------------------------------------------------ HTML pages
@@ -38,17 +40,23 @@ def page_checks(html_text: str) -> list[Check]:
     outside = [e.get("src") or e.get("href") for e in soup.find_all(["img", "script", "link", "iframe"])
                if (e.get("src") or e.get("href") or "").startswith(("http:", "https:", "//"))]
     return [
-        Check("Sidans språk är angivet (lang=\"sv\")", bool(html_tag and html_tag.get("lang") == "sv")),
-        Check("Sidan har en titel", bool(soup.title and soup.title.get_text(strip=True))),
-        Check("Sidan har exakt en huvudrubrik (h1)", headings.count(1) == 1, f"{headings.count(1)} st"),
-        Check("Rubriknivåerna hoppar inte över någon nivå", not skips, ", ".join(skips)),
-        Check("Landmärken: sidhuvud, huvudinnehåll och sidfot", all(soup.find(t) for t in ("header", "main", "footer"))),
-        Check("Länk för att hoppa till innehållet", bool(soup.find("a", class_="skip-link"))),
-        Check("Varje bild har ett textalternativ (alt)", all(img.get("alt", "").strip() for img in images),
-              f"{sum(not img.get('alt', '').strip() for img in images)} bilder utan alt"),
-        Check("Varje tabell har en rubrik (caption)", all(t.find("caption") for t in tables)),
-        Check("Tabellernas rubrikceller har scope", all(th.get("scope") for t in tables for th in t.find_all("th"))),
-        Check("Sidan hämtar inget utanför filen", not outside and not soup.find("script"), ", ".join(outside)[:200]),
+        Check("Sidans språk är angivet som svenska", bool(html_tag and html_tag.get("lang") == "sv"),
+              technical='lang="sv" på html-elementet'),
+        Check("Sidan har en titel", bool(soup.title and soup.title.get_text(strip=True)), technical="title-elementet"),
+        Check("Sidan har exakt en huvudrubrik", headings.count(1) == 1, f"{headings.count(1)} st", technical="ett h1"),
+        Check("Rubriknivåerna hoppar inte över någon nivå", not skips, ", ".join(skips), technical="h1–h6 i följd"),
+        Check("Sidan är indelad i sidhuvud, huvudinnehåll och sidfot",
+              all(soup.find(t) for t in ("header", "main", "footer")), technical="landmärkena header, main, footer"),
+        Check("Det finns en länk för att hoppa direkt till innehållet", bool(soup.find("a", class_="skip-link")),
+              technical="a.skip-link"),
+        Check("Varje bild har en textbeskrivning", all(img.get("alt", "").strip() for img in images),
+              f"{sum(not img.get('alt', '').strip() for img in images)} bilder utan textbeskrivning",
+              technical="alt-attribut på varje img"),
+        Check("Varje tabell har en rubrik", all(t.find("caption") for t in tables), technical="caption i varje table"),
+        Check("Tabellernas rubrikceller är kopplade till sina rader eller kolumner",
+              all(th.get("scope") for t in tables for th in t.find_all("th")), technical="scope på varje th"),
+        Check("Sidan hämtar inget från andra webbplatser och kör inga program", not outside and not soup.find("script"),
+              ", ".join(outside)[:200], technical="inga externa img/script/link/iframe, inga script-element"),
     ]
 
 
@@ -85,20 +93,27 @@ def pdf_checks(path) -> list[Check]:
         missing_alt = sum(not str(alt).strip() for alt in figures)
         headerless = sum(not has_th for has_th in tables)
         return [
-            Check("PDF/UA-1-identifikation i metadata (pdfuaid:part = 1)", part == "1", f"part={part!r}"),
-            Check("Dokumentet är taggat (MarkInfo/Marked)", bool(mark_info.get("/Marked", False))),
-            Check("Strukturträd med rubriker, stycken, tabeller och figurer",
+            Check("PDF-filen anger att den följer standarden för tillgängliga PDF-filer", part == "1",
+                  f"part={part!r}", technical="pdfuaid:part = 1 i XMP-metadata (PDF/UA-1)"),
+            Check("PDF-filen är märkt med struktur (taggad)", bool(mark_info.get("/Marked", False)),
+                  technical="MarkInfo/Marked"),
+            Check("PDF-filens rubriker, stycken, tabeller och figurer är märkta",
                   tree is not None and counts.get("/H1", 0) >= 1 and counts.get("/P", 0) >= 1,
                   ", ".join(f"{k[1:]} {v}" for k, v in sorted(counts.items()) if k in ("/H1", "/H2", "/P",
-                                                                                      "/Table", "/Figure"))),
-            Check("Varje figur har alt-text i strukturträdet", missing_alt == 0,
-                  f"{len(figures)} figurer, {missing_alt} utan alt-text"),
-            Check("Varje tabell har rubrikceller (TH)", headerless == 0, f"{len(tables)} tabeller, {headerless} utan TH"),
-            Check("Titeln visas i fönstret (DisplayDocTitle)",
-                  bool(preferences.get("/DisplayDocTitle", False)) and bool(xmp_title), xmp_title[:80]),
-            Check("Dokumentets språk är angivet", bool(str(root.get("/Lang", "")).strip()), str(root.get("/Lang", ""))),
-            Check("Alla typsnitt är inbäddade", not unembedded, ", ".join(unembedded)),
-            Check("Tabbordningen följer strukturen på sidor med länkar", tab_order),
+                                                                                      "/Table", "/Figure")),
+                  technical="StructTreeRoot med H1 och P"),
+            Check("Varje figur har en textbeskrivning", missing_alt == 0,
+                  f"{len(figures)} figurer, {missing_alt} utan textbeskrivning", technical="Alt på varje Figure"),
+            Check("Varje tabell har rubrikceller", headerless == 0,
+                  f"{len(tables)} tabeller, {headerless} utan rubrikceller", technical="TH i varje Table"),
+            Check("Dokumenttiteln visas i fönstrets namnlist",
+                  bool(preferences.get("/DisplayDocTitle", False)) and bool(xmp_title), xmp_title[:80],
+                  technical="ViewerPreferences/DisplayDocTitle och dc:title"),
+            Check("Dokumentets språk är angivet", bool(str(root.get("/Lang", "")).strip()), str(root.get("/Lang", "")),
+                  technical="Lang i dokumentkatalogen"),
+            Check("Alla typsnitt är inbäddade i filen", not unembedded, ", ".join(unembedded),
+                  technical="FontFile i varje typsnitts FontDescriptor"),
+            Check("Tangentbordet går mellan länkarna i läsordning", tab_order, technical="Tabs /S på sidor med länkar"),
         ]
 
 
@@ -145,7 +160,7 @@ def _unembedded_fonts(pdf) -> set[str]:
 def checks_summary(checks: list[Check]) -> dict:
     """A small, picklable summary: how many requirements passed, and the ones that failed."""
     return {"passed": sum(c.passed for c in checks), "total": len(checks),
-            "requirements": [c.requirement for c in checks],
+            "requirements": [c.requirement for c in checks], "technical": [c.technical for c in checks],
             "failed": [f"{c.requirement}: {c.detail}".rstrip(": ") for c in checks if not c.passed]}
 
 
@@ -159,21 +174,47 @@ class Measured:
     not_measured: dict = field(default_factory=dict)  # page type -> why not
 
 
-#: The publisher fills these in (``parameters/publicering.yaml``); until then the statement shows the placeholders.
+#: The publisher fills these in (``parameters/utgivare/tillganglighet.yaml``); until then the statement shows these.
 PLACEHOLDERS = {"ansvarig": "[Ansvarig myndighet – fylls i av utgivaren]",
                 "kontakt": "[E-postadress eller webbformulär – fylls i av utgivaren]"}
 
 KNOWN_SHORTCOMINGS = [
     ("Diagrammen och kartan är bilder.",
-     "Deras innehåll finns som alt-text skriven ur datan, och talen bakom dem finns i kalkylbladet och datapaketet "
-     "för varje rapport. Den som behöver läsa värdena i en tabell hittar dem där."),
+     "Deras innehåll finns som textbeskrivning skriven ur datan, och talen bakom dem finns i kalkylbladet och "
+     "datapaketet för varje rapport. Den som behöver läsa värdena i en tabell hittar dem där."),
     ("Kartan skiljer kommunerna åt med färgnyanser, och närliggande nyanser är svåra att skilja åt.",
-     "Därför står alla värden också i alt-texten och i tabellerna, och den markerade kommunen har streckning och "
-     "svart kant."),
+     "Därför står alla värden också i textbeskrivningen och i tabellerna, och den markerade kommunen har streckning "
+     "och svart kant."),
     ("Automatiska kontroller hittar inte alla brister.",
-     "Bygget kontrollerar det en maskin kan avgöra (se ovan). Läsordning med skärmläsare, begriplighet och "
-     "tangentbordsanvändning i sin helhet har inte granskats manuellt i den här byggningen."),
+     "Programmet som skapar rapporterna kontrollerar det en dator kan avgöra (se ovan). Läsordning med "
+     "skärmläsare, begriplighet och tangentbordsanvändning i sin helhet har inte granskats manuellt när "
+     "rapporterna skapades."),
+    ("På smala skärmar (320 pixlar breda, eller vid stor förstoring) går översiktens faktalista, rapporternas "
+     "tabeller och tabellrubrikerna utanför skärmen, så att man måste rulla i sidled (WCAG 1.4.10 Anpassning "
+     "till skärmstorlek).",
+     "Tabellerna är breda statistiktabeller med många kolumner som inte går att bryta om utan att de blir "
+     "svåra att läsa. Samma uppgifter finns i kalkylbladet och datapaketet för varje rapport."),
 ]
+
+
+def compliance(types: list[dict], not_measured: dict, shortcomings: list) -> str:
+    """``"helt"``, ``"delvis"`` or ``"inte"``: how far the site complies, as far as this build can tell.
+
+    ``"helt"`` only when something was measured, everything measured passed, nothing was left unmeasured and no
+    shortcoming is known; ``"inte"`` when nothing measured passed; otherwise ``"delvis"``.
+
+    >>> compliance([{"passed": 10, "total": 10, "failed": []}], {}, [])
+    'helt'
+    >>> compliance([{"passed": 10, "total": 10, "failed": []}], {"PDF": "inga PDF-filer"}, [])
+    'delvis'
+    >>> compliance([{"passed": 0, "total": 10, "failed": ["x"]}], {}, [])
+    'inte'
+    """
+    if types and not sum(t["passed"] for t in types):
+        return "inte"
+    if types and not not_measured and not shortcomings and all(not t["failed"] for t in types):
+        return "helt"
+    return "delvis"
 
 
 def statement_page(measured: Measured, assessed_on: str, publisher: dict | None = None) -> str:
@@ -196,9 +237,13 @@ def statement_page(measured: Measured, assessed_on: str, publisher: dict | None 
         passed = sum(s["passed"] for s in summaries)
         total = sum(s["total"] for s in summaries)
         types.append({"kind": kind, "files": len(summaries), "passed": passed, "total": total,
-                      "failed": list(dict.fromkeys(failed)), "requirements": summaries[0].get("requirements", [])})
+                      "failed": list(dict.fromkeys(failed)), "requirements": summaries[0].get("requirements", []),
+                      "technical": list(itertools.zip_longest(summaries[0].get("requirements", []),
+                                                              summaries[0].get("technical", []), fillvalue=""))})
     met = all(not t["failed"] for t in types)
     return pages.render_page("tillganglighet.html.j2", title="Tillgänglighetsredogörelse – Nära vård i Jönköpings län",
                              css=Markup(pages._css()), types=types, not_measured=measured.not_measured,
-                             all_met=met, shortcomings=KNOWN_SHORTCOMINGS, assessed_on=assessed_on,
+                             all_met=met, shortcomings=KNOWN_SHORTCOMINGS,
+                             compliance=compliance(types, measured.not_measured, KNOWN_SHORTCOMINGS),
+                             assessed_on=assessed_on,
                              pdf_measured=any("PDF" in kind for kind in measured.by_type), **who)

@@ -171,6 +171,10 @@ def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template
     failed = [r for r in results if not r.ok]
     typer.echo(f"{len(results) - len(failed)} of {len(results)} reports written to {out}; "
                f"index: {out / 'index.html'}")
+    from .downloads import STATEMENT, placeholder_warning
+
+    if (note := placeholder_warning()) and (out / STATEMENT).is_file():
+        typer.secho(note, fg=typer.colors.YELLOW)  # stdout, beside the summary line: stderr is for failures
     for result in failed:
         typer.secho(f"failed: {result.kommun}: {result.error}", err=True, fg=typer.colors.RED)
     if no_pdf:  # the last line: PDFs were asked for (--pdf, make reports) and none were made

@@ -66,7 +66,7 @@ def stage_report(notebook, slug: str, folder: Path, html_text: str, pdf: Path | 
         try:
             checks["pdf"] = accessibility.checks_summary(accessibility.pdf_checks(pdf))
         except ImportError:
-            checks["pdf_not_measured"] = "pikepdf är inte installerat (utvecklingsberoendena)"
+            checks["pdf_not_measured"] = "programmet som läser PDF-filernas uppbyggnad saknades"
     return staged, checks
 
 
@@ -106,6 +106,22 @@ def read_publisher(path: Path | None = None) -> dict:
     return {k: (v or "").strip() for k, v in raw.items()}
 
 
+def placeholder_warning(publisher: dict | None = None) -> str | None:
+    """One line naming the publisher's fields still empty (shown as placeholders in the statement), or None."""
+    publisher = read_publisher() if publisher is None else publisher
+    empty = [key for key in accessibility.PLACEHOLDERS if not (publisher.get(key) or "").strip()]
+    if not empty:
+        return None
+    return f"note: {STATEMENT} has placeholders: fill in {_shown(PUBLISHER_FILE)} ({', '.join(empty)})"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def measured(fresh: dict, entries, index_html: str | None) -> accessibility.Measured:
     """What this build checked: the pages and PDFs of the reports it built, and its index page."""
     result = accessibility.Measured()
@@ -113,7 +129,7 @@ def measured(fresh: dict, entries, index_html: str | None) -> accessibility.Meas
     if checks:
         result.by_type["Kommunrapporterna (webbsidor)"] = [c["html"] for c in checks]
     if index_html is not None:
-        result.by_type["Översikten (index.html)"] = [
+        result.by_type["Översikten över alla rapporter"] = [
             accessibility.checks_summary(accessibility.page_checks(index_html))]
     pdfs = [c["pdf"] for c in checks if "pdf" in c]
     if pdfs:
@@ -121,13 +137,14 @@ def measured(fresh: dict, entries, index_html: str | None) -> accessibility.Meas
     else:
         reasons = {c.get("pdf_not_measured") for c in checks} - {None}
         result.not_measured["Kommunrapporterna (PDF)"] = (
-            next(iter(reasons)) if reasons else "bygget skrev inga PDF-filer (det kördes utan --pdf)") + "."
+            next(iter(reasons)) if reasons else "inga PDF-filer skapades i den här körningen") + "."
     kept = [e.kommun for e in entries if e.slug not in fresh and e.status == "tidigare"]
     if kept:
         result.not_measured["Rapporter från tidigare körningar"] = (
-            f"{', '.join(kept)} byggdes inte nu och kontrollerades därför inte i den här byggningen.")
-    result.not_measured["Granskning i webbläsare (axe-core)"] = (
-        "görs av projektets webbläsartester (make test), inte av bygget; resultatet anges därför inte här.")
+            f"{', '.join(kept)} skapades inte nu och kontrollerades därför inte.")
+    result.not_measured["Granskning i webbläsare"] = (
+        "görs av projektets egna tester i en webbläsare, inte när rapporterna skapas; resultatet anges därför "
+        "inte här.")
     return result
 
 

@@ -122,12 +122,47 @@ def test_the_print_has_no_half_empty_page(built):
 def test_the_statement_reports_this_build_s_measurements(built):
     text = " ".join(_soup(built / "tillganglighet.html").get_text(" ").split())
     assert "Kommunrapporterna (webbsidor) 2 filer kontrollerade" in text
-    assert "Översikten (index.html) 1 fil kontrollerade" in text
+    assert "Översikten över alla rapporter 1 fil kontrollerade" in text
     if (built / "aneby.pdf").exists():
         assert "Kommunrapporterna (PDF, PDF/UA-1) 2 filer kontrollerade: 18 av 18" in text
-    assert "Granskning i webbläsare (axe-core) Inte mätt i den här byggningen" in text
+    assert "Granskning i webbläsare Inte kontrollerat i den här körningen" in text
+    assert "Den här webbplatsen är delvis förenlig med lagen" in text
     assert downloads.read_publisher() == {"ansvarig": "", "kontakt": ""}  # the shipped file: placeholders shown
     assert accessibility.PLACEHOLDERS["kontakt"] in text
+
+
+def test_the_build_warns_once_while_the_publisher_s_fields_are_empty(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from naravard_lib.cli import app
+
+    def fake_build(jobs, out, **options):
+        out.mkdir(parents=True, exist_ok=True)
+        (out / downloads.STATEMENT).write_text("<html></html>", encoding="utf-8")
+        return [batch.ReportResult(p.kommun, p.slug, True) for p in jobs]
+
+    monkeypatch.setattr(batch, "build", fake_build)
+    publisher = tmp_path / "tillganglighet.yaml"
+    monkeypatch.setattr(downloads, "PUBLISHER_FILE", publisher)
+    lines = {}
+    for name, text in (("empty", 'ansvarig: ""\nkontakt: ""\n'), ("half", 'ansvarig: "Region X"\nkontakt: " "\n'),
+                       ("filled", 'ansvarig: "Region X"\nkontakt: "a@example.se"\n')):
+        publisher.write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(app, ["build", "-k", "habo", "--out", str(tmp_path / name), "-q"])
+        assert result.exit_code == 0, result.output
+        lines[name] = [line for line in result.output.splitlines() if "placeholders" in line]
+    assert lines["empty"] == [f"note: tillganglighet.html has placeholders: fill in {publisher} (ansvarig, kontakt)"]
+    assert lines["half"] == [f"note: tillganglighet.html has placeholders: fill in {publisher} (kontakt)"]
+    assert lines["filled"] == []
+
+
+def test_the_placeholder_note_names_the_shipped_file_relative_to_the_project(monkeypatch):
+    from naravard_lib import paths
+
+    monkeypatch.chdir(paths.PARAMETERS_DIR.parent)
+    assert downloads.placeholder_warning({}) == ("note: tillganglighet.html has placeholders: fill in "
+                                                 "parameters/utgivare/tillganglighet.yaml (ansvarig, kontakt)")
+    assert downloads.placeholder_warning({"ansvarig": "Region X", "kontakt": "a@example.se"}) is None
 
 
 def test_the_report_spreadsheet_holds_the_numbers_its_run_computed(built):
