@@ -1170,7 +1170,8 @@ def _vidareutbildning(kommun: str | None) -> Proposal:
     lines, evidence = _money("Vidareutbildning", "vidareutbildning", kommun)
     return _proposal("16a", "Pengarna för vidareutbildning enligt fördelningstabellerna:", lines, evidence,
                      "2019–2022 och 2023",
-                     note=MONEY_NOTE + " Formuläret frågar om 2022; beloppen 2019–2022 är en summa över fyra år.",
+                     note=MONEY_NOTE + " Formuläret frågar om 2022; tabellerna anger beloppen för perioden 2019–2022 "
+                     "och säger inte hur mycket av dem som gäller 2022.",
                      basis="De citerade raderna säger det; texten återger publicerade belopp.")
 
 

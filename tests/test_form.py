@@ -633,3 +633,8 @@ def test_check_choice_explains_in_swedish():
     assert answers.check_choice("4", "Nej, ingen") == ""
     assert "inte ett av formulärets alternativ" in answers.check_choice("4", "Nej")
     assert "okänd fråga" in answers.check_choice("4b", "Ja")
+
+
+def test_q16a_does_not_say_how_the_2019_2022_amounts_split_over_the_years():
+    text = _draft()["16a"].text
+    assert "fyra år" not in text and "säger inte hur mycket av dem som gäller 2022" in text

@@ -151,7 +151,8 @@ def _unmarked_derived_values(table) -> list[tuple[str, str, int]]:
             if value is None or value is pd.NA or value != value:
                 continue
             quote = squash(str(getattr(row, f"citat_{year}") or ""))
-            printed = re.search(rf"(?<!\d)(?<!\d ){re.escape(format_number(int(value)))}(?![\d])", quote.replace("\xa0", " "))
+            digits = re.escape(format_number(int(value)).replace("\xa0", " "))
+            printed = re.search(rf"(?<!\d)(?<!\d ){digits}(?![\d])", quote.replace("\xa0", " "))
             marked = row.typ == "härledd" and f"{year}:" in str(row.berakning or "")
             if not printed and not marked:
                 problems.append((row.key, year, int(value)))
