@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 KERNEL := naravard
 REPORTS ?= reports
 
-.PHONY: help venv test test-browser browser pdf-libs reports notebooks participant lab benchmark clean kit
+.PHONY: help venv test test-browser browser pdf-libs office reports notebooks participant lab benchmark clean kit
 
 help:
 	@echo "make reports     build the 13 municipality reports + index into $(REPORTS)/"
@@ -55,6 +55,8 @@ lock: $(UV)
 # otherwise the browser tests, or the PDFs, are skipped with one line.
 BROWSER_PACKAGES := chromium poppler-utils
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# LibreOffice opens the spreadsheets and decks in the tests, as the users' Excel and PowerPoint would.
+OFFICE_PACKAGES := libreoffice-calc libreoffice-impress
 define apt_ensure
 	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" \
 		|| missing="$$missing $$p"; done; \
@@ -70,8 +72,11 @@ browser:
 pdf-libs:
 	$(call apt_ensure,$(PDF_PACKAGES),PDF reports)
 
+office:
+	$(call apt_ensure,$(OFFICE_PACKAGES),the spreadsheet and deck tests)
+
 # One pytest worker per core (pytest-xdist); a file's tests, and a notebook's cells, stay on one worker.
-test: $(STAMP) browser pdf-libs
+test: $(STAMP) browser pdf-libs office
 	$(PY) -m pytest tests notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--ignore=notebooks/kommunrapport.ipynb -p no:cacheprovider -n auto --dist loadfile
