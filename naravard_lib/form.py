@@ -833,7 +833,7 @@ REACH_CHOICE = {"alla 13": "I alla länets kommuner", "en kommun": "I hälften e
 LIST_TITLES = {
     "overenskommelser": "Överenskommelser som delrapporten räknar upp:",
     "revision_fortsatt": "Delrapporten nämner fortsatt arbete för att:",
-    "lardomar": "Samordnarnas lärdomar (delrapportens egen summering; här bara de inledande orden):",
+    "lardomar": "Samordnarnas lärdomar (delrapportens egen summering; här den första eller de första meningarna av varje):",
     "bilagor": "Delrapportens bilagor:",
 }
 HUVUDMAN_NAMED = ("Delrapportens underlag gäller länet – regionen och länets kommuner tillsammans. {kommun} nämns "

@@ -217,3 +217,11 @@ def test_scope_and_wording_fixes_of_issue_19(seeds):
     figures = data.load_published_figures().set_index("key")
     for key in ("national.2024.regioner", "national.2024.kommuner", "national.2024.skr"):
         assert figures.at[key, "section"].endswith(heading), key
+
+
+def test_the_coordinators_lessons_are_whole_sentences():
+    """A lesson cut mid-sentence can reverse its point ("… gör inte skillnad." without "Men processen …")."""
+    lessons = data.read_table("report_lists").query("lista == 'lardomar'").set_index("ordning")["text"]
+    assert "Men processen när de arbetas fram hjälper till" in lessons[3]
+    # every lesson ends where its sentence ends; the last one has no full stop in the seed either
+    assert all(text.endswith(".") for text in lessons.drop(11)), lessons[~lessons.str.endswith(".")].to_dict()
