@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import functools
 import io
 import logging
 import os
@@ -770,8 +771,12 @@ def summary_csv(entries: list) -> str:
     return buffer.getvalue()
 
 
+@functools.lru_cache(maxsize=None)
 def _data_version() -> str:
-    """The git commit of the checkout (with ``-dirty`` when data, parameters or code changed), or ``""``."""
+    """The git commit of the checkout (with ``-dirty`` when data, parameters or code changed), or ``""``.
+
+    Asked of git once per process: every report a worker stages, and the index, name the same version.
+    """
     try:
         def git(*args):
             return subprocess.run(["git", *args], cwd=paths.PROJECT_ROOT, capture_output=True, text=True,

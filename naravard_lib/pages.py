@@ -6,12 +6,12 @@ Presentation only: :mod:`naravard_lib.batch` runs the reports and calls these to
 from __future__ import annotations
 
 import html
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from . import files
 from .formatting import format_number, format_percent
 
 
@@ -262,11 +262,5 @@ def write_pdf(html_text: str, target: Path) -> None:
         raise RuntimeError(reason)
     import weasyprint
 
-    target = Path(target)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        document = weasyprint.HTML(string=html_text, url_fetcher=_offline_fetcher(), media_type="print")
-        document.write_pdf(temporary, pdf_variant="pdf/ua-1")  # tagged, with the PDF/UA-1 identification
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    document = weasyprint.HTML(string=html_text, url_fetcher=_offline_fetcher(), media_type="print")
+    files.write_atomic(target, document.write_pdf(pdf_variant="pdf/ua-1"))  # tagged, PDF/UA-1 identification
