@@ -396,7 +396,7 @@ def save_deck(presentation, target: Path) -> Path:
 
 def write_decks(out_dir: Path, kommun: str) -> list[Path]:
     """Write one deck per session plan of the guide into ``out_dir``; return their paths."""
-    from .form import slugify
+    from .formatting import slugify
 
     kommun = report._check(kommun)
     out_dir = Path(out_dir)

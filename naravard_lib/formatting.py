@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -181,3 +182,15 @@ def markdown_text(value) -> str:
     import html
 
     return html.escape(str(value), quote=False)
+
+
+def slugify(name: str) -> str:
+    """An ASCII file name for a name with å/ä/ö (a report, a municipality).
+
+    >>> slugify("Jönköpings län")
+    'jonkopings-lan'
+    >>> slugify("Habo (utkast)")
+    'habo-utkast'
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "rapport"

@@ -142,7 +142,8 @@ def write_handouts(out_dir: Path, kommun: str, pdf: bool = True, statement: str 
 
     ``statement``: where the accessibility statement is, relative to ``out_dir`` (the footers link it).
     """
-    from .form import slugify, write_atomic
+    from .files import write_atomic
+    from .formatting import slugify
     from .pages import write_pdf
 
     kommun = report._check(kommun)

@@ -148,7 +148,7 @@ def _report(kommun: str, staging: Path, pdf: bool) -> list[Path]:
 def _readme(kommun: str, files: list[str]) -> str:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    from .form import slugify
+    from .formatting import slugify
 
     environment = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "templates" / "kit"),
                               autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)

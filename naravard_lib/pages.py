@@ -52,8 +52,12 @@ TEMPLATE_NAME = "naravard"
 SITE_NAME = "Nära vård i Jönköpings län"
 
 
-def _css() -> str:
+def page_css() -> str:
+    """The site's stylesheet (``templates/naravard/page.css``), inlined in every page the workbook publishes."""
     return (TEMPLATES / TEMPLATE_NAME / "page.css").read_text(encoding="utf-8")
+
+
+_css = page_css  # the earlier private name, still used by reports, the index, handouts and accessibility
 
 
 @lru_cache(maxsize=1)
