@@ -83,7 +83,7 @@ def to_markdown(answers: Answers) -> str:
 def text_blocks(text: str) -> list[tuple[str, list[str]]]:
     """Plain text as blocks for the templates: blank lines separate paragraphs, lines starting "- " a list.
 
-    >>> text_blocks("Första raden\nandra\n\n- ett\n- två")
+    >>> text_blocks("Första raden\\nandra\\n\\n- ett\\n- två")
     [('p', ['Första raden', 'andra']), ('ul', ['ett', 'två'])]
     """
     blocks: list[tuple[str, list[str]]] = []
