@@ -34,7 +34,7 @@ def test_the_html_page_is_the_markdown_in_the_reports_frame():
     assert soup.html["lang"] == "sv" and soup.title.string == soup.h1.string
     assert soup.style.string.strip() == pages.page_css().strip()  # the reports' stylesheet, not a second one
     assert [h.get_text() for h in soup.find_all("h3")] == [item.label for item in answers.form.items]
-    answer = soup.find("h3", id="fraga-3").find_next_siblings(limit=2)
+    answer = soup.find("h3", id="fraga-3").find_next_sibling("div", class_="svar").find_all(recursive=False)
     assert [str(e) for e in answer] == ["<p>Första stycket &lt;b&gt;fet?&lt;/b&gt;<br/>\nandra raden</p>",
                                         "<ul><li>ett &amp; två</li><li>tre</li></ul>"]
     shown = " ".join(soup.main.get_text(" ").split())
