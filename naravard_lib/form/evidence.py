@@ -1,5 +1,5 @@
 """What a proposal rests on: :class:`Evidence` (one cited data row), :class:`Proposal`, and per data table
-the Swedish lines and evidence the draft quotes from it.
+the Swedish lines and evidence the draft quotes from it; :func:`proposal_markdown` shows a proposal.
 
 The words of the sources are quoted verbatim (``”…”``); amounts are printed as the tables publish them.
 """
@@ -25,7 +25,11 @@ NO_EVIDENCE = ("Arbetsbokens data har inga mått på utfall för den här fråga
 
 @dataclass(frozen=True)
 class Evidence:
-    """One data row a proposal rests on: file, key, the values used, and the year it describes."""
+    """One data row a proposal rests on: file, key, the values used, and the year it describes.
+
+    >>> Evidence("initiatives", (("id", 28),), (), "2019 och 2023", "Samverkan").citation
+    'data/initiatives.csv, id 28'
+    """
 
     table: str
     key: tuple  #: ((column, value), …): the row's unique key in the table
@@ -87,7 +91,6 @@ def proposal_markdown(proposal: Proposal | None, item_id: str | None = None) -> 
     return "\n".join(lines)
 
 
-
 #: Lead-ins of the lists of report_lists.csv, as the draft prints them.
 LIST_TITLES = {
     "overenskommelser": "Överenskommelser som delrapporten räknar upp:",
@@ -98,11 +101,17 @@ LIST_TITLES = {
 
 
 def quoted(text) -> str:
+    """The source's words as the draft quotes them, white space folded; an empty cell says so.
+
+    >>> quoted("Fanns\\n ej"), quoted(float("nan"))
+    ('”Fanns ej”', '(tom ruta i källan)')
+    """
     text = " ".join(str(text).split()) if isinstance(text, str) and text.strip() else ""
     return f"”{text}”" if text else "(tom ruta i källan)"
 
 
 def initiative_evidence(rows: pd.DataFrame) -> list[Evidence]:
+    """One :class:`Evidence` per coded initiative, with the source's cells the proposal quotes."""
     return [Evidence("initiatives", (("id", int(r.id)),),
                      (("namn", r.namn), ("kalla_rubrik", r.kalla_rubrik), ("kalla_2019", r.kalla_2019),
                       ("kalla_2023", r.kalla_2023), ("beslut", r.beslut)), "2019 och 2023", str(r.namn))
@@ -110,6 +119,7 @@ def initiative_evidence(rows: pd.DataFrame) -> list[Evidence]:
 
 
 def initiative_lines(rows: pd.DataFrame) -> list[str]:
+    """One line per initiative: its row, heading and the source's words for 2019 and 2023."""
     return [f"- Rad {r.id}: {quoted(r.kalla_rubrik)} – 2019: {quoted(r.kalla_2019)}; 2023: {quoted(r.kalla_2023)}."
             for r in rows.itertuples()]
 
@@ -142,6 +152,7 @@ def outcome_lines_and_evidence(initiative_ids) -> tuple[list[str], list[Evidence
 
 
 def expectation_lines_and_evidence(item_id: str) -> tuple[list[str], list[Evidence]]:
+    """ÖK 2024's expectations that name this item (``ok2024_expectations.csv``), quoted."""
     table = data.load("ok2024_expectations")
     rows = table[table["fragor"].str.split(";").map(lambda items: item_id in items)]
     if rows.empty:
@@ -156,6 +167,7 @@ def expectation_lines_and_evidence(item_id: str) -> tuple[list[str], list[Eviden
 
 
 def fact_lines_and_evidence(keys) -> tuple[list[str], list[Evidence]]:
+    """The report's facts with these keys (``report_facts.csv``), quoted."""
     table = data.load("report_facts").set_index("key")
     lines, evidence = ["Delrapporten säger också:"], []
     for key in keys:
@@ -168,6 +180,7 @@ def fact_lines_and_evidence(keys) -> tuple[list[str], list[Evidence]]:
 
 
 def list_lines_and_evidence(names) -> tuple[list[str], list[Evidence]]:
+    """The report's lists with these names (``report_lists.csv``), each under its lead-in."""
     table = data.load("report_lists")
     lines, evidence = [], []
     for name in names:
@@ -179,6 +192,7 @@ def list_lines_and_evidence(names) -> tuple[list[str], list[Evidence]]:
 
 
 def principle_lines_and_evidence() -> tuple[list[str], list[Evidence]]:
+    """The plan's financial principles (``plan_principles.csv``), quoted."""
     rows = data.load("plan_principles")
     lines = [f"- {quoted(r.citat)}" for r in rows.itertuples()]
     evidence = [Evidence("plan_principles", (("ordning", int(r.ordning)),), (("citat", r.citat),), "planen",
@@ -187,6 +201,7 @@ def principle_lines_and_evidence() -> tuple[list[str], list[Evidence]]:
 
 
 def ok_ska_lines_and_evidence(numbers) -> tuple[list[str], list[Evidence]]:
+    """What the kommuner ska use the money for (``frameworks.csv``, ramverk ok_ska), these rows, quoted."""
     table = data.load_frameworks().query("ramverk == 'ok_ska'").set_index("ordning")
     lines = ["Bildspelet från Kommunal utveckling, avsnittet ”Vad ska medlen användas till?” (avsnittet anger inget "
              "år; det är en förväntan, inte ett belägg för läget):"]

@@ -26,7 +26,11 @@ def default_answers_dir() -> Path:
 
 
 def answers_path(report: str, folder: str | Path | None = None) -> Path:
-    """The answers file of a report: ``<folder>/<slug>.json``."""
+    """The answers file of a report: ``<folder>/<slug>.json``.
+
+    >>> answers_path("Jönköpings län", "uppfoljning").as_posix()
+    'uppfoljning/jonkopings-lan.json'
+    """
     return Path(folder if folder is not None else default_answers_dir()) / f"{slugify(report)}.json"
 
 
