@@ -17,7 +17,7 @@ same in Swedish (for the notebook and the widget).
 
 from ..formatting import slugify
 from .answers import FILE_FORMAT, FILE_VERSION, PROPOSAL_STATES, Answer, Answers
-from .draft import (DRAFT_RULES, HUVUDMAN_NAMED, HUVUDMAN_NOTE, REACH_CHOICE, RULES, DraftRule, draft,
+from .draft import (DRAFT_RULES, HUVUDMAN_NAMED, HUVUDMAN_NOTE, REACH_CHOICE, RULES, DraftRule, Selection, draft,
                     draft_answers, draft_table, select_initiatives)
 from .evidence import (IN_SOURCE, INFERENCE, LIST_TITLES, MONEY_NOTE, NO_BASIS, NO_EVIDENCE, PLAN_NOTE,
                        STRENGTHS, YEAR_NOTE, Evidence, Proposal, proposal_markdown)
@@ -32,8 +32,8 @@ __all__ = [
     "HUVUDMAN_NAMED", "HUVUDMAN_NOTE", "INFERENCE", "IN_SOURCE", "ITEM_IDS", "LIST_TITLES", "MAX_ANSWERS_BYTES",
     "MAX_ANSWERS_DEPTH", "MAX_NUMBER_CHARS", "MONEY_NOTE", "NO_BASIS", "NO_EVIDENCE", "PLAN_NOTE",
     "PROPOSAL_STATES", "REACH_CHOICE", "RULES", "STRENGTHS", "YEAR_NOTE", "Answer", "Answers", "DraftRule",
-    "Evidence", "Form", "FormError", "Item", "Proposal", "Section", "answer_files", "answers_path",
-    "checklist_table", "default_answers_dir", "draft", "draft_answers", "draft_table", "export",
+    "Evidence", "Form", "FormError", "Item", "Proposal", "Section", "Selection", "answer_files",
+    "answers_path", "checklist_table", "default_answers_dir", "draft", "draft_answers", "draft_table", "export",
     "export_documents", "items_table", "load_answers", "load_form", "open_answers", "options_table",
     "proposal_html", "proposal_markdown", "save_answers", "select_initiatives", "slugify", "summarize",
     "summary_markdown", "to_html", "to_markdown",

@@ -25,7 +25,7 @@ from .model import ITEM_IDS, FormError, load_form, sv_hint
 
 
 @dataclass(frozen=True)
-class _Rule:
+class Selection:
     """How a question selects its initiatives: the source's own focus areas and/or a keyword pattern
     over the seed's verbatim cells (a keyword choice is the workbook's inference)."""
 
@@ -39,7 +39,7 @@ class DraftRule:
     """What the draft says for one item, and from which data (one row of :data:`DRAFT_RULES`)."""
 
     intro: str
-    initiatives: _Rule | None = None
+    initiatives: Selection | None = None
     results_of: str | None = None  #: a results question: the outcome measures of that item's initiatives
     expectations: bool = False  #: ÖK 2024's expectations that name this item (ok2024_expectations.csv)
     facts: tuple[str, ...] = ()  #: keys in report_facts.csv
@@ -63,56 +63,59 @@ _FOLLOW_UP = "Mätningar, berättelser och uppföljning"
 #: The draft as a table of rules: per item, what it cites and how it may choose (levels are never named).
 DRAFT_RULES: dict[str, DraftRule] = {
     "1": DraftRule("Det underlaget säger om en gemensam målbild:",
-                   _Rule(focus=(_FOLLOW_UP,), pattern=r"målbild", columns=("kalla_rubrik",)),
+                   Selection(focus=(_FOLLOW_UP,), pattern=r"målbild", columns=("kalla_rubrik",)),
                    expectations=True, choice="decision", choice_subject=("målbild", "målbilden")),
     "2": DraftRule("Det underlaget säger om en gemensam handlingsplan:",
-                   _Rule(focus=(_FOLLOW_UP,), pattern=r"handlingsplan"), expectations=True,
+                   Selection(focus=(_FOLLOW_UP,), pattern=r"handlingsplan"), expectations=True,
                    lists=("bilagor",), choice="decision", choice_subject=("handlingsplan", "handlingsplanen")),
     "3": DraftRule("Det underlaget säger om hur uppföljningen är ordnad:",
-                   _Rule(focus=(_FOLLOW_UP,), pattern=r"följs upp|uppföljning|ledningssystem|länsbarometer"),
+                   Selection(focus=(_FOLLOW_UP,), pattern=r"följs upp|uppföljning|ledningssystem|länsbarometer"),
                    expectations=True, facts=("start_2022",)),
     "4": DraftRule("Det underlaget säger om kommunernas egen styrning:",
-                   _Rule(focus=(_FOLLOW_UP,), pattern=r"kommuners ledningssystem|kommunspecifik"),
+                   Selection(focus=(_FOLLOW_UP,), pattern=r"kommuners ledningssystem|kommunspecifik"),
                    choice="none", choice_subject=("de citerade raderna säger inte att kommunerna har "
                                                   "kommunspecifika handlingsplaner kopplade till målbilden, eller i "
                                                   "hur många kommuner sådana finns",)),
     "5a": DraftRule(f"Insatser som delrapporten redovisar under fokusområdet {_PERSON.lower()}, med källans ord:",
-                    _Rule(focus=(_PERSON,))),
+                    Selection(focus=(_PERSON,))),
     "5b": DraftRule(_RESULTS_INTRO, results_of="5a"),
     "6": DraftRule("Rader där källans text nämner något digitalt:",
-                   _Rule(pattern=r"digital|e-hälso|välfärdsteknik|egenmonitorering")),
+                   Selection(pattern=r"digital|e-hälso|välfärdsteknik|egenmonitorering")),
     "7": DraftRule("Källans text om socioekonomi, glesbygd eller landsbygd (om insatsen är riktad till sådana "
-                   "områden säger raden inte):", _Rule(pattern=r"glesbygd|landsbygd|socioekonomi|utsatta områden")),
+                   "områden säger raden inte):",
+                   Selection(pattern=r"glesbygd|landsbygd|socioekonomi|utsatta områden")),
     "8a": DraftRule("Insatser där källans text nämner patientkontrakt, delaktighet eller peer:",
-                    _Rule(pattern=r"patientkontrakt|delaktig|\bpeer\b")),
+                    Selection(pattern=r"patientkontrakt|delaktig|\bpeer\b")),
     "8b": DraftRule(_RESULTS_INTRO, results_of="8a"),
     "9a": DraftRule("Samverkan med patient- och brukarorganisationer enligt källan:",
-                    _Rule(pattern=r"patientorganisation|brukarorganisation|brukarförening"), choice="reach"),
+                    Selection(pattern=r"patientorganisation|brukarorganisation|brukarförening"), choice="reach"),
     "9b": DraftRule("Exempel där källan nämner patientorganisationer, patientnämnden eller peer:",
-                    _Rule(pattern=r"patientorganisation|brukarorganisation|brukarförening|patientnämnd|\bpeer\b")),
+                    Selection(pattern=r"patientorganisation|brukarorganisation|brukarförening|patientnämnd"
+                                      r"|\bpeer\b")),
     "10a": DraftRule(f"Insatser som delrapporten redovisar under fokusområdet {_TRUST.lower()}, med källans ord:",
-                     _Rule(focus=(_TRUST,)), facts=("start_2022", "revision"),
+                     Selection(focus=(_TRUST,)), facts=("start_2022", "revision"),
                      lists=("overenskommelser", "revision_fortsatt")),
     "10b": DraftRule(_RESULTS_INTRO, results_of="10a", facts=("revision",)),
     "11a": DraftRule(f"Insatser som delrapporten redovisar under fokusområdet {_HEALTH.lower()}, med källans ord:",
-                     _Rule(focus=(_HEALTH,))),
+                     Selection(focus=(_HEALTH,))),
     "11b": DraftRule(_RESULTS_INTRO, results_of="11a"),
     "12a": DraftRule("Kommunernas gemensamma plan säger om ekonomin (planens principer och förväntningar – inte "
                      "belägg för insatser under året):", principles=True,
                      money=("Nära vård", "nara_vard")),
     "13a": DraftRule("Insatser där källans text nämner vårdövergångar, vård i hemmet, sköra äldre eller "
-                     "hemrehabilitering:", _Rule(pattern=r"vårdövergång|i hemmet|sköra|hemrehabilitering")),
+                     "hemrehabilitering:", Selection(pattern=r"vårdövergång|i hemmet|sköra|hemrehabilitering")),
     "13b": DraftRule(_RESULTS_INTRO, results_of="13a"),
     "14": DraftRule(f"Insatser som delrapporten redovisar under fokusområdet {_SUPPORT.lower()}, med källans ord:",
-                    _Rule(focus=(_SUPPORT,)), lists=("lardomar",)),
+                    Selection(focus=(_SUPPORT,)), lists=("lardomar",)),
     "15a": DraftRule("Insatser vars rubrik i källan nämner kompetensutveckling, lärosäte eller framtidens "
                      "medarbetare:",
-                     _Rule(pattern=r"kompetensutveckling|lärosäte|framtidens medarbetare", columns=("kalla_rubrik",)),
+                     Selection(pattern=r"kompetensutveckling|lärosäte|framtidens medarbetare",
+                               columns=("kalla_rubrik",)),
                      ok_ska=(3,), money=("Vårdens medarbetare", "vardens_medarbetare")),
     "15b": DraftRule(_RESULTS_INTRO, results_of="15a"),
 }
 #: Item → its initiative rule (the selection part of :data:`DRAFT_RULES`).
-RULES: dict[str, _Rule] = {k: r.initiatives for k, r in DRAFT_RULES.items() if r.initiatives}
+RULES: dict[str, Selection] = {k: r.initiatives for k, r in DRAFT_RULES.items() if r.initiatives}
 #: Single-choice answer proposed from the reach of the rows found (9a asks "in how many kommuner").
 REACH_CHOICE = {"alla 13": "I alla länets kommuner", "en kommun": "I hälften eller färre av länets kommuner"}
 HUVUDMAN_NAMED = ("Delrapportens underlag gäller länet – regionen och länets kommuner tillsammans. {kommun} nämns "
@@ -125,7 +128,7 @@ def _text_of(table: pd.DataFrame, columns) -> pd.Series:
     return table[list(columns)].fillna("").astype(str).agg(" ".join, axis=1).str.replace(r"\s+", " ", regex=True)
 
 
-def select_initiatives(rule: _Rule, initiatives: pd.DataFrame | None = None) -> pd.DataFrame:
+def select_initiatives(rule: Selection, initiatives: pd.DataFrame | None = None) -> pd.DataFrame:
     """The coded initiatives a rule picks, in seed order; a repeat is dropped when its original is picked."""
     table = data.load_initiatives() if initiatives is None else initiatives
     mask = pd.Series(True, index=table.index)
@@ -138,7 +141,7 @@ def select_initiatives(rule: _Rule, initiatives: pd.DataFrame | None = None) -> 
     return picked[~picked["samma_som"].isin(ids)].reset_index(drop=True)
 
 
-def _matched_words(rule: _Rule, rows: pd.DataFrame) -> list[str]:
+def _matched_words(rule: Selection, rows: pd.DataFrame) -> list[str]:
     """Per row: 'rad N ”word”', the words of the seed the keyword rule found."""
     found = []
     for row_id, text in zip(rows["id"], _text_of(rows, rule.columns)):
@@ -147,12 +150,10 @@ def _matched_words(rule: _Rule, rows: pd.DataFrame) -> list[str]:
     return found
 
 
-
 def _follow_up_rows(rows: pd.DataFrame) -> pd.DataFrame:
     """The rows whose seed text says they were followed up or evaluated."""
     return rows[_text_of(rows, ("kalla_rubrik", "kalla_2019", "kalla_2023")).str.contains(
         _FOLLOW_UP_WORDS, case=False, regex=True)] if not rows.empty else rows
-
 
 
 def _choice(rule: DraftRule, item_id: str, rows: pd.DataFrame) -> tuple[str | None, str, str]:
@@ -208,7 +209,7 @@ def _initiative_part(rule: DraftRule, rows: pd.DataFrame) -> tuple[list[str], li
             lines += ["", "Rader i föregående fråga som nämner uppföljning eller utvärdering (det en "
                           "resultatbeskrivning kan bygga på – inga mått på resultat):", *initiative_lines(followed)]
             evidence += initiative_evidence(followed)
-            inferred.append(_keyword_basis(_Rule(pattern=_FOLLOW_UP_WORDS), followed, "rader"))
+            inferred.append(_keyword_basis(Selection(pattern=_FOLLOW_UP_WORDS), followed, "rader"))
     elif rule.initiatives is not None and not rows.empty:
         lines, evidence = initiative_lines(rows), initiative_evidence(rows)
     selection = rule.initiatives or (DRAFT_RULES[rule.results_of].initiatives if rule.results_of else None)
@@ -273,7 +274,7 @@ def _basis(inferred: list[str], evidence: list[Evidence], rule: DraftRule) -> st
     return f"De citerade raderna säger det; texten återger {' och '.join(what)}."
 
 
-def _keyword_basis(selection: _Rule, rows: pd.DataFrame, what: str, all_rows: bool = True) -> str:
+def _keyword_basis(selection: Selection, rows: pd.DataFrame, what: str, all_rows: bool = True) -> str:
     """'arbetsbokens regel väljer rader där … (träffar: …; inga träffar på …)': the rule and its words.
 
     ``all_rows``: ``rows`` is everything the rule found, so words without a hit can be named.
