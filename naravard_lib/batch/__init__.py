@@ -25,29 +25,38 @@ stop the workers and their kernels, keep what is complete, rewrite the index and
 :class:`~naravard_lib.errors.Interrupted`; a full disk does the same and raises
 :class:`~naravard_lib.errors.DiskFull`. A worker or kernel that dies fails only its report; a new
 worker, or kernel, takes the next one. Workers end with the main process, quietly.
+
+The public names below load their module on first use (:pep:`562`), so a warm kernel, which
+imports :mod:`.kernel_state` and nothing else of the batch, stays light; callers import them from
+``naravard_lib.batch`` as from any module.
 """
 
-from .dask_executor import check_scheduler
-from .execute import execute_report, key_figures, run_report
-from .folder import (
-    FOLDER_FILES,
-    HIDDEN_DIR,
-    SUMMARY_FIELDS,
-    OutputFolder,
-    check_output_folder,
-    describe_folder,
-    protected_folders,
-    summary_csv,
-    write_index,
-)
-from .model import REPORT_FILES, BuildOptions, ReportResult, report_files
-from .orchestrate import build, loopback_problem
-from .signals import STOP_SIGNALS
-from .warm import KernelSetupError, WarmKernel, shutdown_kernels, template_imports
+from __future__ import annotations
 
-__all__ = [
-    "FOLDER_FILES", "HIDDEN_DIR", "REPORT_FILES", "STOP_SIGNALS", "SUMMARY_FIELDS", "BuildOptions", "KernelSetupError",
-    "OutputFolder", "ReportResult", "WarmKernel", "build", "check_output_folder", "check_scheduler", "describe_folder",
-    "execute_report", "key_figures", "loopback_problem", "protected_folders", "report_files", "run_report",
-    "shutdown_kernels", "summary_csv", "template_imports", "write_index",
-]
+import importlib
+
+#: Public name -> the module of this package that defines it.
+_HOMES = {
+    "build": "orchestrate", "loopback_problem": "orchestrate",
+    "BuildOptions": "model", "ReportResult": "model", "REPORT_FILES": "model", "report_files": "model",
+    "execute_report": "execute", "run_report": "execute", "key_figures": "execute",
+    "WarmKernel": "warm", "KernelSetupError": "warm", "template_imports": "warm", "shutdown_kernels": "warm",
+    "SUMMARY_FIELDS": "folder", "HIDDEN_DIR": "folder", "FOLDER_FILES": "folder", "OutputFolder": "folder",
+    "check_output_folder": "folder", "protected_folders": "folder", "describe_folder": "folder",
+    "summary_csv": "folder", "write_index": "folder",
+    "STOP_SIGNALS": "signals",
+    "check_scheduler": "dask_executor",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    globals()[name] = value  # once loaded, an ordinary attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})

@@ -37,7 +37,7 @@ class BuildOptions:
     ('kommunrapport.ipynb', True, False, 600)
     """
 
-    template: Path = None  # the report template (see above)
+    template: Path | None = None  # the report template (see above)
     pdf: bool = False  # also write <slug>.pdf
     verbose: bool = False  # kernels' logs to the terminal, not to <out>/.naravard/logs/
     isolate: bool = False  # a fresh kernel per report instead of one warm kernel per worker
