@@ -8,6 +8,8 @@ import socket
 import sys
 from pathlib import Path
 
+from tqdm.auto import tqdm
+
 from .. import files, pages
 from ..errors import DiskFull, Interrupted, SetupError
 from ..parameters import ReportParameters
@@ -106,8 +108,6 @@ def build(jobs: list[ReportParameters], out_dir: str | Path, workers: int = 2, e
         SIGHUP, SIGINT or SIGTERM arrived: workers and kernels are stopped, finished reports are kept,
         the index and summary describe the folder, temporary files are removed.
     """
-    from tqdm.auto import tqdm  # deferred: only a build shows progress
-
     if executor not in ("local", "dask"):
         raise ValueError(f"executor must be 'local' or 'dask', got {executor!r}")
     options = BuildOptions(template=template, pdf=pdf, verbose=verbose, isolate=isolate)
