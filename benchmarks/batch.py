@@ -6,7 +6,7 @@ one run on this machine and printed as a small table:
 - the 13-report batch (ipynb + HTML + index, warm kernels) against a naive sequential loop of the
   ``papermill`` command line (target: ratio <= 0.15), and the same batch with ``--isolate``;
 - the marginal cost per report: (time for 39 reports - time for 13) / 26, the extra runs repeating
-  the municipalities into separate folders (target: <= 0.5 s of wall time per report);
+  the municipalities under other file names (``aneby-2.html``, ...; target: <= 0.5 s of wall time per report);
 - a scale curve for 13, 26 and 52 reports on a dask LocalCluster (time per report roughly flat);
 - the peak memory of the batch (resident memory of the build process, its workers and kernels);
 - the PDF step on its own line (a build with ``--pdf`` minus the same build without), outside the ratio;
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import io
 import os
 import shutil
@@ -31,11 +32,13 @@ import threading
 import time
 from pathlib import Path
 
+import nbformat
 import psutil
 
-from naravard_lib import pages, paths
-from naravard_lib.batch import build
-from naravard_lib.parameters import all_parameters
+from naravard_lib import downloads, pages, paths
+from naravard_lib.batch import build, describe_folder
+from naravard_lib.parameters import ReportParameters, all_parameters
+from naravard_lib.widgets import WhatIf
 
 
 class PeakMemory:
@@ -64,14 +67,27 @@ class PeakMemory:
         self._thread.join()
 
 
-def time_batch(out: Path, jobs: int, repeat: int = 1, **options) -> tuple[float, int]:
-    """Wall time of one build and its peak memory in bytes."""
+def repeated(reports: list[ReportParameters], times: int) -> list[ReportParameters]:
+    """``reports`` ``times`` over, copy ``n`` (from 2) under the slug ``<slug>-<n>``: more reports, the same work.
+
+    The copies are published beside the originals (``aneby-2.html``, ...); the index lists the originals only.
+
+    >>> [p.slug for p in repeated([ReportParameters("Aneby", "aneby")], 3)]
+    ['aneby', 'aneby-2', 'aneby-3']
+    """
+    return [*reports, *(dataclasses.replace(p, slug=f"{p.slug}-{n}") for n in range(2, times + 1) for p in reports)]
+
+
+def time_batch(out: Path, jobs: int, repeat: int = 1, reports: list[ReportParameters] | None = None,
+               **options) -> tuple[float, int]:
+    """Wall time of one build of ``reports`` (all 13) ``repeat`` times over, and its peak memory in bytes."""
+    work = repeated(reports or all_parameters(), repeat)
     with PeakMemory() as memory:
         start = time.perf_counter()
-        results = build(all_parameters(), out, workers=jobs, show_progress=False, repeat=repeat, **options)
+        results = build(work, out, workers=jobs, show_progress=False, **options)
         elapsed = time.perf_counter() - start
     assert all(r.ok for r in results), [r.error for r in results if not r.ok]
-    assert len(results) == 13 * repeat
+    assert len(results) == len(work)
     return elapsed, memory.peak
 
 
@@ -87,10 +103,6 @@ def time_naive(out: Path) -> float:
 
 def time_downloads(out: Path) -> float:
     """Wall time of the downloads of 13 reports (one core, in this process) and of the folder's own files."""
-    import nbformat
-
-    from naravard_lib import batch, downloads
-
     staging = out / ".naravard" / "bench-downloads"
     staging.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -98,7 +110,7 @@ def time_downloads(out: Path) -> float:
         page = (out / f"{params.slug}.html").read_text(encoding="utf-8")
         notebook = nbformat.read(out / f"{params.slug}.ipynb", as_version=4)  # its tables, as its run made them
         downloads.stage_report(notebook, params.slug, staging, page, None, "2026-01-01 00:00", "")
-    entries = batch.describe_folder(out, {}, {})
+    entries = describe_folder(out, {}, {})
     files = downloads.folder_files(entries, {}, "2026-01-01 00:00", "")
     downloads.checksums(out)
     elapsed = time.perf_counter() - start
@@ -107,8 +119,6 @@ def time_downloads(out: Path) -> float:
 
 
 def time_what_if(repeats: int = 20) -> float:
-    from naravard_lib.widgets import WhatIf
-
     with contextlib.redirect_stdout(io.StringIO()):  # outside a kernel, widget output goes to stdout
         widget = WhatIf()
         start = time.perf_counter()

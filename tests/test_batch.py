@@ -13,7 +13,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from typer.testing import CliRunner
 
-from naravard_lib import batch, paths
+from naravard_lib import batch, pages, paths
 from naravard_lib.cli import app
 from naravard_lib.parameters import select
 
@@ -135,11 +135,11 @@ def test_an_interrupted_run_leaves_no_files(tmp_path, monkeypatch):
     def interrupted(_notebook):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(batch.pages, "report_html", interrupted)
+    monkeypatch.setattr(pages, "report_html", interrupted)
     staging = tmp_path / "staging"
     staging.mkdir()
     with pytest.raises(KeyboardInterrupt):
-        batch.run_report(select(["gnosjo"])[0], staging, template)
+        batch.run_report(select(["gnosjo"])[0], staging, batch.BuildOptions(template=template))
     assert list(staging.iterdir()) == []
 
 
@@ -158,7 +158,7 @@ def test_pdf_is_published_with_its_report_and_a_build_without_pdfs_keeps_and_dat
         assert html_text.lstrip().lower().startswith("<!doctype html")
         target.write_bytes(b"%PDF-1.7 made by the test")
 
-    monkeypatch.setattr(batch.pages, "write_pdf", fake_pdf)  # forked workers inherit the patch
+    monkeypatch.setattr(pages, "write_pdf", fake_pdf)  # forked workers inherit the patch
     template = _template(tmp_path)
     out = tmp_path / "out"
     results = batch.build(select(["aneby", "habo"]), out, workers=2, template=template, show_progress=False, pdf=True)
@@ -177,7 +177,7 @@ def test_pdf_is_published_with_its_report_and_a_build_without_pdfs_keeps_and_dat
 
 def test_cli_builds_html_and_says_so_last_when_pdfs_cannot_be_made(tmp_path, monkeypatch):
     """``--pdf`` (``make reports``) where WeasyPrint cannot load Pango: HTML written, earlier PDF kept, exit 3."""
-    monkeypatch.setattr(batch.pages, "pdf_unavailable_reason", lambda: "WeasyPrint cannot load libpango")
+    monkeypatch.setattr(pages, "pdf_unavailable_reason", lambda: "WeasyPrint cannot load libpango")
     out = tmp_path / "o"
     (out / ".naravard").mkdir(parents=True)  # a folder an earlier build made, with its PDF
     (out / "gnosjo.pdf").write_bytes(b"%PDF-1.7 an earlier build")

@@ -359,8 +359,6 @@ def test_a_concurrent_build_is_refused_and_a_killed_build_is_cleaned_up_by_the_n
     first.communicate(timeout=10)
     assert_gone(kernels)  # the orphaned kernel notices its parent is gone
     assert list((project.out / ".naravard" / "tmp").iterdir())  # the killed build's staging folder
-    (project.out / ".habo.4242.html.tmp").write_text("debris of an older version", encoding="utf-8")
-    (project.out / ".habo.4242.running.ipynb").write_text("{}", encoding="utf-8")
     third = project.run("-k", "gnosjo")
     assert third.returncode == 0, third.stderr
     after = snapshot(project.out)

@@ -1,7 +1,9 @@
 """Warm kernels: the same bytes as a fresh kernel per report, nothing leaks, a dead kernel is replaced.
 
-The byte-identity check is the expensive one (13 reports warm, 13 isolated, 13 on dask): all three
-sets are built once in a module fixture and every assertion reads from them.
+The byte-identity check is the expensive one: two different reports built warm (one kernel, reset
+between them), isolated (a fresh kernel each) and warm on a dask LocalCluster (one worker thread, one
+kernel), once in a module fixture that every assertion reads from. A reset that misses what the first
+report left (its execution counter, say) makes the second differ: the check was seen failing so.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from naravard_lib import batch, paths
-from naravard_lib.parameters import all_parameters, select
+from naravard_lib.parameters import ReportParameters, select
 
 pytestmark = pytest.mark.slow
 
@@ -23,13 +25,19 @@ def _files(folder, kind):
     return {p.name: p.read_bytes() for p in sorted(folder.glob(f"*.{kind}"))}
 
 
+#: One after the other in one warm kernel: what a whole report (with its map) leaves behind would reach
+#: the next, a different one (no map, a title of its own).
+IDENTITY_JOBS = [*select(["aneby"]), ReportParameters("Habo", "habo", visa_karta=False, rubrik="Habo <utan> karta")]
+
+
 @pytest.fixture(scope="module")
 def three_builds(tmp_path_factory):
-    """All 13 reports built warm (local), isolated (a fresh kernel each) and warm on a dask LocalCluster."""
+    """:data:`IDENTITY_JOBS` built warm (local), isolated (a fresh kernel each) and warm on a dask LocalCluster."""
     root = tmp_path_factory.mktemp("identity")
     folders = {}
-    for name, options in [("warm", {}), ("isolated", {"isolate": True}), ("dask", {"executor": "dask"})]:
-        results = batch.build(all_parameters(), root / name, workers=2, show_progress=False, **options)
+    for name, options in [("warm", {"workers": 1}), ("isolated", {"workers": 2, "isolate": True}),
+                          ("dask", {"workers": 1, "executor": "dask"})]:
+        results = batch.build(IDENTITY_JOBS, root / name, show_progress=False, **options)
         assert all(r.ok for r in results), [(r.slug, r.error) for r in results if not r.ok]
         folders[name] = root / name
     return folders
@@ -38,7 +46,7 @@ def three_builds(tmp_path_factory):
 def test_warm_reports_are_byte_identical_to_isolated_ones(three_builds):
     for kind in ("ipynb", "html"):
         warm, isolated = _files(three_builds["warm"], kind), _files(three_builds["isolated"], kind)
-        assert len(warm) == 13 + 2 * (kind == "html")  # the reports (and index.html, tillganglighet.html)
+        assert len(warm) == len(IDENTITY_JOBS) + 2 * (kind == "html")  # and index.html, tillganglighet.html
         for name in ("index.html", "tillganglighet.html"):  # these two carry the time of the build
             warm.pop(name, None), isolated.pop(name, None)
         different = [name for name in warm if warm[name] != isolated[name]]
@@ -60,7 +68,7 @@ def test_index_and_summary_agree_across_the_three_builds(three_builds):
     summaries = {name: without_date((folder / "summary.csv").read_text(encoding="utf-8"))
                  for name, folder in three_builds.items()}
     assert summaries["warm"] == summaries["isolated"] == summaries["dask"]
-    assert summaries["warm"].count(",ny,") == 13
+    assert summaries["warm"].count(",ny,") == len(IDENTITY_JOBS)
     pages = {name: without_date((folder / "index.html").read_text(encoding="utf-8"))
              for name, folder in three_builds.items()}
     assert pages["warm"] == pages["isolated"] == pages["dask"]
@@ -149,7 +157,7 @@ def test_state_left_by_one_report_does_not_reach_the_next(tmp_path, monkeypatch)
     assert nbformat.read(out / "habo.ipynb", as_version=4).cells[4].outputs[0]["data"]["text/plain"] == "heltal"
     # ... and every report is the same bytes as one built in a fresh kernel.
     isolated = tmp_path / "isolated"
-    batch.build(select(slugs), isolated, workers=1, template=template, show_progress=False, isolate=True)
+    batch.build(select(slugs), isolated, workers=2, template=template, show_progress=False, isolate=True)
     for slug in slugs:
         assert (out / f"{slug}.ipynb").read_bytes() == (isolated / f"{slug}.ipynb").read_bytes()
 
@@ -167,20 +175,6 @@ def test_a_report_whose_kernel_dies_fails_alone_and_the_next_gets_a_new_kernel(t
     assert _seen(out, "mullsjo") == _seen(out, "aneby")
     assert "DeadKernelError" in (out / ".naravard" / "logs" / "habo.log").read_text(encoding="utf-8")
     assert sorted(p.name for p in (out / ".naravard").iterdir()) == ["build.lock", "logs"]
-
-
-def test_repeat_publishes_copies_outside_the_index(tmp_path, monkeypatch):
-    monkeypatch.setenv("WARM_TEST_DIR", str(tmp_path))
-    out = tmp_path / "out"
-    results = batch.build(select(["aneby", "habo"]), out, workers=2, template=_litter_template(tmp_path),
-                          show_progress=False, repeat=2)
-    assert [(r.slug, r.copy, r.ok) for r in results] == [("aneby", 0, True), ("habo", 0, True), ("aneby", 1, True),
-                                                        ("habo", 1, True)]
-    assert sorted(p.name for p in (out / "repeat-1").iterdir()) == [
-        "aneby.datapaket.zip", "aneby.html", "aneby.ipynb", "aneby.xlsx", "habo.datapaket.zip", "habo.html",
-        "habo.ipynb", "habo.xlsx"]
-    assert (out / "repeat-1" / "habo.ipynb").read_bytes() == (out / "habo.ipynb").read_bytes()
-    assert (out / "summary.csv").read_text(encoding="utf-8").count("\n") == 3  # header + two reports
 
 
 def test_template_imports_are_the_templates_import_lines():
