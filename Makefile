@@ -120,7 +120,7 @@ PORT ?= 8866
 KERNELS ?= 4
 .PHONY: dashboard
 dashboard: $(STAMP)
-	$(PY) -m naravard_lib.dashboard --ip $(IP) --port $(PORT) --max-kernels $(KERNELS)
+	$(VENV)/bin/naravard dashboard --ip $(IP) --port $(PORT) --max-kernels $(KERNELS)
 
 benchmark: $(STAMP) browser
 	$(PY) benchmarks/batch.py

@@ -1,4 +1,4 @@
-"""The ``naravard`` command: build the municipality reports, validate inputs, make participant copies.
+"""The ``naravard`` command: build the municipality reports, validate inputs, serve the dashboard, make copies.
 
 Every predictable mistake is one line on stderr and a documented exit code (see
 :mod:`naravard_lib.errors`): 0 all written, 1 some reports failed (or the disk filled up), 2 bad
@@ -16,7 +16,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import paths
+from . import dashboard_server, form, paths
+from .batch import build as run_build
+from .batch import check_output_folder
+from .data import validate_all
+from .downloads import STATEMENT, placeholder_warning
+from .pages import pdf_unavailable_reason
+from .parameters import all_parameters, select
+from .schemas import TABLES
 from .errors import EXIT_BAD_INPUT, EXIT_NO_PDF, EXIT_REPORTS_FAILED, DiskFull, Interrupted, NaravardError, SetupError
 
 
@@ -59,9 +66,6 @@ def _raise_interrupted(signum, _frame):
 
 def _check_inputs() -> list[NaravardError]:
     """Every data file and every parameter file, as ``naravard validate`` checks them."""
-    from .data import validate_all
-    from .parameters import all_parameters
-
     problems: list[NaravardError] = list(validate_all())
     try:
         all_parameters()
@@ -138,16 +142,11 @@ def _output_folder(out: str | None) -> Path:
 
 def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template=None, isolate=False,
            force=False) -> None:
-    from .batch import build as run_build
-    from .parameters import select
-
     if executor not in ("local", "dask"):
         raise SetupError(f"--executor must be 'local' or 'dask', got {executor!r}")
     if scheduler and executor != "dask":
         raise SetupError("--scheduler needs --executor dask")
     out = _output_folder(out)
-    from .batch import check_output_folder
-
     check_output_folder(out, force, template or paths.REPORT_TEMPLATE)
     problems = _check_inputs()  # every data and parameter file, before any kernel starts
     for problem in problems[:-1]:
@@ -162,8 +161,6 @@ def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template
                     f"compete for them (--jobs {cores} is usually fastest)", err=True, fg=typer.colors.YELLOW)
     no_pdf = None
     if pdf:
-        from .pages import pdf_unavailable_reason
-
         no_pdf = pdf_unavailable_reason()
     results = run_build(selected, out, workers=workers, executor=executor, scheduler=scheduler,
                         show_progress=not quiet and sys.stderr.isatty(), verbose=verbose, pdf=pdf and not no_pdf,
@@ -171,8 +168,6 @@ def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template
     failed = [r for r in results if not r.ok]
     typer.echo(f"{len(results) - len(failed)} of {len(results)} reports written to {out}; "
                f"index: {out / 'index.html'}")
-    from .downloads import STATEMENT, placeholder_warning
-
     if (note := placeholder_warning()) and (out / STATEMENT).is_file():
         typer.secho(note, fg=typer.colors.YELLOW)  # stdout, beside the summary line: stderr is for failures
     for result in failed:
@@ -188,8 +183,6 @@ def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template
 @app.command()
 def validate() -> None:
     """Check every data file and parameter file; print one line per problem found (exit 2 if any)."""
-    from .schemas import TABLES
-
     problems = _check_inputs()
     for problem in problems:
         typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
@@ -199,11 +192,33 @@ def validate() -> None:
 
 
 @app.command()
+def dashboard(
+    ip: Annotated[str, typer.Option(metavar="ADDRESS", help="Address to listen on: 127.0.0.1 is this machine only; 0.0.0.0 every network interface, e.g. for a classroom.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on.")] = dashboard_server.DEFAULT_PORT,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in a browser.")] = False,
+    max_kernels: Annotated[int, typer.Option(metavar="N", help="Visitors' kernels at most, the pre-heated one included (about 270 MB of memory each); a visitor beyond them is asked to try again in a moment.")] = dashboard_server.DEFAULT_MAX_KERNELS,
+    cull_after: Annotated[int, typer.Option(metavar="SECONDS", help="Stop a kernel whose page was closed after this many idle seconds.")] = dashboard_server.DEFAULT_CULL_AFTER,
+) -> None:
+    """Serve the dashboard (notebooks/oversikt.ipynb) with Voilà and print its address; stop with Ctrl-C.
+
+    Exit code 2 on a bad option, a port in use or an address that is not this machine's (one line on stderr).
+    """
+    if not 0 < port < 65536:
+        _fail(f"--port: {port} is not a port number (1-65535)")
+    if max_kernels < 2:
+        _fail(f"--max-kernels: {max_kernels} leaves no room for a visitor beside the pre-heated kernel; give 2 or more")
+    if cull_after < 10:
+        _fail(f"--cull-after: {cull_after} seconds is too short for a page to load; give 10 or more")
+    code = dashboard_server.serve(ip, port, open_browser=open_browser, max_kernels=max_kernels, cull_after=cull_after)
+    raise typer.Exit(code=code)
+
+
+@app.command()
 def participant(
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Folder for the participant copies.")] = Path("build/participant"),
 ) -> None:
     """Write participant copies of the exercises: solution cells removed, outputs cleared."""
-    from .participant import write_participant_copies
+    from .participant import write_participant_copies  # nbconvert's import takes seconds: only this command pays
 
     for path in write_participant_copies(out):
         typer.echo(f"wrote {path}")
@@ -220,8 +235,7 @@ def kit(
     Exit code 2 on bad input (unknown municipality, an --out folder holding other files, or a file of an earlier
     kit edited since it was built, unless --force); nothing is written then.
     """
-    from .kit import build_kit
-    from .pages import pdf_unavailable_reason
+    from .kit import build_kit  # imports nbconvert and python-pptx (seconds): only this command pays
 
     try:
         made = build_kit(kommun, out, force=force)
@@ -247,14 +261,12 @@ def _form_fail(error, code: int = 2) -> None:
 
 
 def _read_answers(sources):
-    from .form import answer_files, default_answers_dir, load_answers
-
-    default = default_answers_dir()
-    files = answer_files(sources) if sources else (answer_files([default]) if default.is_dir() else [])
+    default = form.default_answers_dir()
+    files = form.answer_files(sources) if sources else (form.answer_files([default]) if default.is_dir() else [])
     if not files:
-        _form_fail(f"no answers files in {', '.join(str(s) for s in sources or [default_answers_dir()])}; fill in "
+        _form_fail(f"no answers files in {', '.join(str(s) for s in sources or [form.default_answers_dir()])}; fill in "
                    "notebooks/04_uppfoljning_formular.ipynb first, or use --draft to export the pre-filled draft")
-    return [load_answers(path) for path in files]  # every file is checked before anything is written
+    return [form.load_answers(path) for path in files]  # every file is checked before anything is written
 
 
 @form_app.command("export")
@@ -269,8 +281,6 @@ def form_export(
 
     Exit code 2 on bad input (unknown municipality or question, corrupt answers file) or an unwritable --out.
     """
-    from . import form
-
     try:
         if draft:
             name = f"{report} (utkast)" if not kommun else f"{kommun} (utkast)"
@@ -278,11 +288,9 @@ def form_export(
             drafts.report = name
             documents = {f"utkast-{form.slugify(kommun or report)}": drafts}
         else:
-            from .form import answer_files, default_answers_dir
-
-            given = answers or [default_answers_dir()]
+            given = answers or [form.default_answers_dir()]
             loaded = _read_answers(answers)
-            files = answer_files(given)
+            files = form.answer_files(given)
             stems = [path.stem for path in files]
             twice = sorted({s for s in stems if stems.count(s) > 1})
             if twice:
@@ -302,8 +310,6 @@ def form_export(
 @form_app.command("summary")
 def form_summary(answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", metavar="FILE|DIR", help=_ANSWERS_HELP)] = None) -> None:
     """Count the single-choice answers (questions 1, 2, 4, 9a) per printed option across answers files."""
-    from . import form
-
     try:
         typer.echo(form.summary_markdown(_read_answers(answers)), nl=False)
     except NaravardError as error:
@@ -313,8 +319,6 @@ def form_summary(answers: Annotated[Optional[list[Path]], typer.Option("--answer
 @form_app.command("check")
 def form_check(answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", metavar="FILE|DIR", help=_ANSWERS_HELP)] = None) -> None:
     """Check answers files; print how many questions each has answered."""
-    from . import form
-
     try:
         for item in _read_answers(answers):
             typer.echo(f"ok: {item.report}: {len(item.answered())} of {len(item.form.items)} questions answered")
@@ -328,8 +332,6 @@ def form_draft(
     kommun: Annotated[Optional[str], typer.Option("--kommun", "-k", metavar="NAME", help="Cite this municipality's money.")] = None,
 ) -> None:
     """Print the pre-filled draft (Swedish Markdown): proposal and evidence per question."""
-    from . import form
-
     try:
         chosen = [form.load_form().item(i).id for i in item] if item else list(form.ITEM_IDS)
         proposals = form.draft(kommun)

@@ -14,6 +14,7 @@ from . import allocation as al
 from . import data
 from .formatting import format_mnkr, format_number, format_percent, format_sek
 from .schemas import KOMMUNER, SEED_TITLES
+from .transition import includes, initiatives
 
 #: The population table the 2019-2022 figures are divided by (that period has none of its own):
 #: the 2023 table's, 1 Nov 2022, the nearest known. The report's map and table both use it.
@@ -189,8 +190,6 @@ def initiatives_for(kommun: str) -> pd.DataFrame:
     Initiatives of the region alone, or in "some" municipalities not named, are left out: the
     seed does not say whether this municipality takes part.
     """
-    from .transition import includes, initiatives
-
     kommun = _check(kommun)
     table = initiatives(distinct=True)
     chosen = table[includes(table, kommun)]

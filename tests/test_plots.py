@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib import colors as mcolors
 
-from naravard_lib import plots, report
+from naravard_lib import data, plots, report, transition
 from naravard_lib.schemas import KOMMUNER
 
 
@@ -92,3 +92,19 @@ def test_highlighted_bar_is_plain_without_colour():
     hatched = [bar for bar in ax.patches if bar.get_hatch()]
     assert len(hatched) == 1 and hatched[0].get_width() == 927_826
     assert [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"] == ["Habo"]
+
+
+def test_the_2019_2023_figures_draw_every_initiative_and_the_matrix():
+    initiatives = transition.initiatives(distinct=True)
+    ax = plots.dumbbell(initiatives)
+    assert len(ax.collections) >= 2 and len(ax.get_yticklabels()) == len(initiatives)
+    matrix = transition.transition_matrix()
+    ax = plots.transition_heatmap(matrix)
+    assert ax.get_title().startswith("Antal insatser")
+    assert sorted(int(t.get_text()) for t in ax.texts) == sorted(matrix.to_numpy().ravel().tolist())
+
+
+def test_the_strategy_wheel_names_the_four_strategies():
+    ax = plots.strategy_wheel(data.load_strategies())
+    assert "Strategi 3\nFörändrade arbetssätt" in [t.get_text() for t in ax.texts]
+    assert sum(t.get_text().startswith("Strategi ") for t in ax.texts) == 4
