@@ -9,15 +9,19 @@ it, so a report kernel does not pay for it.
 from __future__ import annotations
 
 import base64
+import html
 import io
 import textwrap
+from pathlib import Path
 
+import jinja2
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import colors as mcolors
 from matplotlib import patheffects
 from matplotlib.patches import Circle, FancyBboxPatch
 from matplotlib.ticker import FuncFormatter
+from pandas.io.formats.style import Styler
 
 from .data import load_municipalities
 from .formatting import format_number, format_sek
@@ -259,6 +263,84 @@ class FigureOutput:
             metadata["caption"] = self.caption
         data = {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.alt}
         return data, {"image/png": metadata}
+
+
+class _ScopedStyler(Styler):
+    """pandas' Styler with its column headers scoped (``<th scope="col">``): ``templates/table/``.
+
+    As :meth:`Styler.from_custom_template` makes it, with pandas' own whitespace handling (``trim_blocks``).
+    """
+
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates" / "table"), Styler.loader]),
+        trim_blocks=True)
+    template_html_table = env.get_template("scoped_table.html.j2")
+
+
+class TableOutput:
+    """A table shown as HTML with a caption, the way the workbook shows every table: the one table renderer.
+
+    Text columns named in ``left`` are left-aligned (text reads better so); the other columns hold
+    numbers already written the Swedish way (:func:`naravard_lib.formatting.swedish_table`,
+    :func:`~naravard_lib.formatting.format_number`) and stay right-aligned. Every text cell, heading and
+    the caption is HTML-escaped, so text from the data shows as written. A fixed ``name`` replaces
+    pandas' random table id, so the same table gives the same HTML (committed outputs stay comparable).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table as readers see it (Swedish headings, formatted values).
+    caption : str
+        What the table shows (plain text); published pages need one.
+    left : tuple of str
+        Columns to left-align.
+    name : str
+        The table's id (``T_<name>``): unique on a page.
+    standalone : bool
+        False (the default) gives the report's markup: its page adds scoped headers and number styles
+        when it is published (:mod:`naravard_lib.pages`). True is for HTML shown on its own (a widget,
+        the dashboard): header cells get ``scope="col"``, number columns are right-aligned and never
+        wrap, and the table has the class ``naravard-tabell`` the dashboard's stylesheet uses.
+
+    Examples
+    --------
+    >>> table = TableOutput(pd.DataFrame({"<b>": ["<b>"]}), caption="Kommun & län")
+    >>> "&lt;b&gt;" in table.html and "<caption>Kommun &amp; län</caption>" in table.html
+    True
+    >>> 'scope="col"' in TableOutput(pd.DataFrame({"Kommun": ["Habo"]}), standalone=True).html
+    True
+    """
+
+    def __init__(self, frame: pd.DataFrame, caption: str = "", left: tuple[str, ...] = (), name: str = "tabell",
+                 standalone: bool = False):
+        self.frame, self.caption, self.left, self.name, self.standalone = frame, caption, tuple(left), name, standalone
+        self.html = self._render()
+
+    def _render(self) -> str:
+        frame, left = self.frame, self.left
+        text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+        # pandas' Styler does not escape by default: every text cell and heading is escaped here
+        styler = _ScopedStyler(frame) if self.standalone else frame.style
+        styler = (styler.set_uuid(self.name).hide(axis="index").format(escape="html", subset=text)
+                  .format_index(escape="html", axis=1))
+        if self.caption:
+            styler = styler.set_caption(html.escape(self.caption))
+        if left:
+            styler = styler.set_properties(subset=list(left), **{"text-align": "left"})
+            styler = styler.set_table_styles([{"selector": f"th.col{frame.columns.get_loc(c)}",
+                                               "props": [("text-align", "left")]} for c in left])
+        if self.standalone:
+            numbers = [c for c in frame.columns if c not in left]
+            if numbers:
+                styler = styler.set_properties(subset=numbers, **{"text-align": "right", "white-space": "nowrap"})
+                styler = styler.set_table_styles([{"selector": f"th.col{frame.columns.get_loc(c)}",
+                                                   "props": [("text-align", "right")]} for c in numbers],
+                                                 overwrite=False)
+            styler = styler.set_table_attributes('class="naravard-tabell"')
+        return styler.to_html()
+
+    def _repr_html_(self) -> str:
+        return self.html
 
 
 def _png_width(png: bytes) -> int:

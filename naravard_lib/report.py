@@ -13,6 +13,7 @@ import pandas as pd
 from . import allocation as al
 from . import data
 from .formatting import format_mnkr, format_number, format_percent, format_sek
+from .plots import TableOutput
 from .schemas import KOMMUNER, SEED_TITLES
 from .transition import includes, initiatives
 
@@ -204,26 +205,12 @@ def initiatives_for(kommun: str) -> pd.DataFrame:
 
 
 def html_table(frame: pd.DataFrame, left: tuple[str, ...] = (), name: str = "tabell", caption: str = "") -> str:
-    """A table as HTML with the ``left`` columns left-aligned (text reads better so).
-
-    A fixed ``name`` replaces pandas' random table id, so the same table gives the same HTML.
-    ``caption`` (plain text, escaped here) says what the table shows; published pages need one.
-    Every text cell and heading is HTML-escaped here (pandas' Styler does not escape by default),
-    so text from the data shows as written: ``"<vecka 2 & andel>50 %"`` stays visible.
+    """A report table as HTML: :class:`naravard_lib.plots.TableOutput`, the one table renderer.
 
     >>> "&lt;b&gt;" in html_table(pd.DataFrame({"<b>": ["<b>"]}))
     True
     """
-    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    styler = (frame.style.set_uuid(name).hide(axis="index").format(escape="html", subset=text)
-              .format_index(escape="html", axis=1))
-    if caption:
-        styler = styler.set_caption(html.escape(caption))
-    if left:
-        styler = styler.set_properties(subset=list(left), **{"text-align": "left"})
-        styler = styler.set_table_styles([{"selector": f"th.col{frame.columns.get_loc(c)}",
-                                           "props": [("text-align", "left")]} for c in left])
-    return styler.to_html()
+    return TableOutput(frame, caption, left, name).html
 
 
 def _rank_phrase(rank: int, count: int = 13) -> str:

@@ -12,6 +12,7 @@ widget state of a saved notebook shows the same page a reader would see after ru
 
 from __future__ import annotations
 
+import hashlib
 import html
 
 import mistune
@@ -21,7 +22,7 @@ from IPython.display import display
 from . import form, strategies, transition
 from .allocation import Scenario, what_if_table
 from .formatting import format_number, format_sek, parse_kronor, swedish_table
-from .plots import PALETTE
+from .plots import PALETTE, TableOutput
 from .schemas import FOKUSOMRADEN
 
 _MONEY_MAX = 100_000_000
@@ -50,18 +51,13 @@ def show(view) -> None:
 
 
 def table_html(frame: pd.DataFrame, caption: str = "", left: tuple[str, ...] = ()) -> str:
-    """A display table as plain HTML: caption, column headers scoped, text columns left-aligned."""
-    def style(column) -> str:
-        return "text-align:left" if column in left else "text-align:right;white-space:nowrap"
+    """A table for an ``HTML`` widget: :class:`naravard_lib.plots.TableOutput` on its own (scoped headers).
 
-    head = "".join(f'<th scope="col" style="{style(c)}">{html.escape(str(c))}</th>' for c in frame.columns)
-    rows = "".join(
-        "<tr>" + "".join(f'<td style="{style(c)}">{html.escape(str(v))}</td>' for c, v in zip(frame.columns, row))
-        + "</tr>"
-        for row in frame.itertuples(index=False))
-    caption_html = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<table class="naravard-tabell">{caption_html}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{rows}</tbody></table>")
+    Its id is made from the caption and headings, so two tables on one page never share one and the
+    same table always gives the same HTML.
+    """
+    key = "\x1f".join([caption, *map(str, frame.columns)]).encode("utf-8")
+    return TableOutput(frame, caption, left, name=f"tabell-{hashlib.sha1(key).hexdigest()[:10]}", standalone=True).html
 
 
 def bars_html(values: pd.Series, title: str, alt: str, highlight: str | None = None) -> str:
