@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).parent / "browser"))
 from harness import BROWSER_SKIP  # noqa: E402
 
 CHROMIUM = shutil.which("chromium")
-collect_ignore = [] if CHROMIUM else ["browser"]
+# Fixture notebooks (tests/notebooks/, the papermill way) are inputs of tests, not notebooks for nbval to check.
+collect_ignore = ["notebooks"] + ([] if CHROMIUM else ["browser"])
 
 
 def pytest_terminal_summary(terminalreporter):
