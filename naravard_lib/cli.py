@@ -16,12 +16,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import dashboard_server, form, paths
-from .batch import build as run_build
-from .batch import check_output_folder
+from . import batch, dashboard_server, downloads, form, pages, paths
 from .data import validate_all
-from .downloads import STATEMENT, placeholder_warning
-from .pages import pdf_unavailable_reason
 from .parameters import all_parameters, select
 from .schemas import TABLES
 from .errors import EXIT_BAD_INPUT, EXIT_NO_PDF, EXIT_REPORTS_FAILED, DiskFull, Interrupted, NaravardError, SetupError
@@ -147,7 +143,7 @@ def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template
     if scheduler and executor != "dask":
         raise SetupError("--scheduler needs --executor dask")
     out = _output_folder(out)
-    check_output_folder(out, force, template or paths.REPORT_TEMPLATE)
+    batch.check_output_folder(out, force, template or paths.REPORT_TEMPLATE)
     problems = _check_inputs()  # every data and parameter file, before any kernel starts
     for problem in problems[:-1]:
         typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
@@ -161,14 +157,14 @@ def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template
                     f"compete for them (--jobs {cores} is usually fastest)", err=True, fg=typer.colors.YELLOW)
     no_pdf = None
     if pdf:
-        no_pdf = pdf_unavailable_reason()
-    results = run_build(selected, out, workers=workers, executor=executor, scheduler=scheduler,
-                        show_progress=not quiet and sys.stderr.isatty(), verbose=verbose, pdf=pdf and not no_pdf,
-                        template=template, isolate=isolate, force=force)
+        no_pdf = pages.pdf_unavailable_reason()
+    results = batch.build(selected, out, workers=workers, executor=executor, scheduler=scheduler,
+                          show_progress=not quiet and sys.stderr.isatty(), verbose=verbose, pdf=pdf and not no_pdf,
+                          template=template, isolate=isolate, force=force)
     failed = [r for r in results if not r.ok]
     typer.echo(f"{len(results) - len(failed)} of {len(results)} reports written to {out}; "
                f"index: {out / 'index.html'}")
-    if (note := placeholder_warning()) and (out / STATEMENT).is_file():
+    if (note := downloads.placeholder_warning()) and (out / downloads.STATEMENT).is_file():
         typer.secho(note, fg=typer.colors.YELLOW)  # stdout, beside the summary line: stderr is for failures
     for result in failed:
         typer.secho(f"failed: {result.kommun}: {result.error}", err=True, fg=typer.colors.RED)
@@ -241,8 +237,8 @@ def kit(
         made = build_kit(kommun, out, force=force)
     except NaravardError as error:
         _fail(error)
-    if pdf_unavailable_reason():
-        typer.echo(f"PDF skipped: {pdf_unavailable_reason()}", err=True)
+    if pages.pdf_unavailable_reason():
+        typer.echo(f"PDF skipped: {pages.pdf_unavailable_reason()}", err=True)
     for name in made.files:
         typer.echo(f"wrote {made.folder / name}")
     typer.echo(f"wrote {made.zip_path}")

@@ -18,13 +18,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from . import paths
+from . import pages, paths
 from .batch import FOLDER_FILES, build, report_files
 from .deck import write_decks
 from .downloads import STATEMENT
 from .errors import SetupError
 from .handouts import write_handouts
-from .pages import pdf_unavailable_reason
 from .parameters import resolve_kommun, select
 from .participant import write_participant_copies
 
@@ -180,7 +179,7 @@ def build_kit(kommun: str, out: str | Path | None = None, pdf: bool | None = Non
     out = Path(out or paths.PROJECT_ROOT / "build" / "kit")
     previous = _check_target(out, force)
     if pdf is None:
-        pdf = pdf_unavailable_reason() is None
+        pdf = pages.pdf_unavailable_reason() is None
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.{os.getpid()}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
