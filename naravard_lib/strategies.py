@@ -115,9 +115,15 @@ _SEED_001 = SEED_TITLES["001_810176a096e53aad.txt"]
 
 
 def strategy_list(number: int, lista: str) -> list[str]:
-    """One list of a strategy exactly as printed in the plan (seed 001), e.g. ``strategy_list(2, "matomraden")``.
+    """One list of a strategy, its items exactly as printed in the plan (seed 001).
 
-    A sub-item is prefixed by the heading it stands under when there is one.
+    The items are not prefixed: the heading a sub-item stands under, when there is one, is the
+    ``grupp`` of :func:`measurement_areas`.
+
+    Examples
+    --------
+    >>> strategy_list(2, "matomraden")[:2]
+    ['Tillgänglighet', 'Samordning av vård, insatser och omsorg']
     """
     if lista not in LIST_NAMES:
         raise ValueError(f"lista must be one of {', '.join(LIST_NAMES)}, got {lista!r}")
