@@ -4,6 +4,9 @@ Every predictable mistake is one line on stderr and a documented exit code (see
 :mod:`naravard_lib.errors`): 0 all written, 1 some reports failed (or the disk filled up), 2 bad
 input or setup, 3 PDFs asked for but not possible here, 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.
 ``--verbose`` adds tracebacks for unexpected errors.
+
+Each command imports the library modules it needs when it runs (pandas, matplotlib, nbconvert, the batch:
+seconds), so that ``naravard --help`` and a mistyped option answer at once.
 """
 
 from __future__ import annotations
@@ -16,10 +19,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import batch, dashboard_server, downloads, form, pages, paths
-from .data import validate_all
-from .parameters import all_parameters, select
-from .schemas import TABLES
+from . import dashboard_server, paths
 from .errors import EXIT_BAD_INPUT, EXIT_NO_PDF, EXIT_REPORTS_FAILED, DiskFull, Interrupted, NaravardError, SetupError
 
 
@@ -62,6 +62,9 @@ def _raise_interrupted(signum, _frame):
 
 def _check_inputs() -> list[NaravardError]:
     """Every data file and every parameter file, as ``naravard validate`` checks them."""
+    from .data import validate_all
+    from .parameters import all_parameters
+
     problems: list[NaravardError] = list(validate_all())
     try:
         all_parameters()
@@ -138,12 +141,17 @@ def _output_folder(out: str | None) -> Path:
 
 def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template=None, isolate=False,
            force=False) -> None:
+    from .batch import build as run_build
+    from .parameters import select
+
     if executor not in ("local", "dask"):
         raise SetupError(f"--executor must be 'local' or 'dask', got {executor!r}")
     if scheduler and executor != "dask":
         raise SetupError("--scheduler needs --executor dask")
     out = _output_folder(out)
-    batch.check_output_folder(out, force, template or paths.REPORT_TEMPLATE)
+    from .batch import check_output_folder
+
+    check_output_folder(out, force, template or paths.REPORT_TEMPLATE)
     problems = _check_inputs()  # every data and parameter file, before any kernel starts
     for problem in problems[:-1]:
         typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
@@ -157,14 +165,18 @@ def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template
                     f"compete for them (--jobs {cores} is usually fastest)", err=True, fg=typer.colors.YELLOW)
     no_pdf = None
     if pdf:
-        no_pdf = pages.pdf_unavailable_reason()
-    results = batch.build(selected, out, workers=workers, executor=executor, scheduler=scheduler,
-                          show_progress=not quiet and sys.stderr.isatty(), verbose=verbose, pdf=pdf and not no_pdf,
-                          template=template, isolate=isolate, force=force)
+        from .pages import pdf_unavailable_reason
+
+        no_pdf = pdf_unavailable_reason()
+    results = run_build(selected, out, workers=workers, executor=executor, scheduler=scheduler,
+                        show_progress=not quiet and sys.stderr.isatty(), verbose=verbose, pdf=pdf and not no_pdf,
+                        template=template, isolate=isolate, force=force)
     failed = [r for r in results if not r.ok]
     typer.echo(f"{len(results) - len(failed)} of {len(results)} reports written to {out}; "
                f"index: {out / 'index.html'}")
-    if (note := downloads.placeholder_warning()) and (out / downloads.STATEMENT).is_file():
+    from .downloads import STATEMENT, placeholder_warning
+
+    if (note := placeholder_warning()) and (out / STATEMENT).is_file():
         typer.secho(note, fg=typer.colors.YELLOW)  # stdout, beside the summary line: stderr is for failures
     for result in failed:
         typer.secho(f"failed: {result.kommun}: {result.error}", err=True, fg=typer.colors.RED)
@@ -179,6 +191,8 @@ def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template
 @app.command()
 def validate() -> None:
     """Check every data file and parameter file; print one line per problem found (exit 2 if any)."""
+    from .schemas import TABLES
+
     problems = _check_inputs()
     for problem in problems:
         typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
@@ -214,7 +228,7 @@ def participant(
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Folder for the participant copies.")] = Path("build/participant"),
 ) -> None:
     """Write participant copies of the exercises: solution cells removed, outputs cleared."""
-    from .participant import write_participant_copies  # nbconvert's import takes seconds: only this command pays
+    from .participant import write_participant_copies
 
     for path in write_participant_copies(out):
         typer.echo(f"wrote {path}")
@@ -231,14 +245,15 @@ def kit(
     Exit code 2 on bad input (unknown municipality, an --out folder holding other files, or a file of an earlier
     kit edited since it was built, unless --force); nothing is written then.
     """
-    from .kit import build_kit  # imports nbconvert and python-pptx (seconds): only this command pays
+    from .kit import build_kit
+    from .pages import pdf_unavailable_reason
 
     try:
         made = build_kit(kommun, out, force=force)
     except NaravardError as error:
         _fail(error)
-    if pages.pdf_unavailable_reason():
-        typer.echo(f"PDF skipped: {pages.pdf_unavailable_reason()}", err=True)
+    if pdf_unavailable_reason():
+        typer.echo(f"PDF skipped: {pdf_unavailable_reason()}", err=True)
     for name in made.files:
         typer.echo(f"wrote {made.folder / name}")
     typer.echo(f"wrote {made.zip_path}")
@@ -257,12 +272,14 @@ def _form_fail(error, code: int = 2) -> None:
 
 
 def _read_answers(sources):
-    default = form.default_answers_dir()
-    files = form.answer_files(sources) if sources else (form.answer_files([default]) if default.is_dir() else [])
+    from .form import answer_files, default_answers_dir, load_answers
+
+    default = default_answers_dir()
+    files = answer_files(sources) if sources else (answer_files([default]) if default.is_dir() else [])
     if not files:
-        _form_fail(f"no answers files in {', '.join(str(s) for s in sources or [form.default_answers_dir()])}; fill in "
+        _form_fail(f"no answers files in {', '.join(str(s) for s in sources or [default_answers_dir()])}; fill in "
                    "notebooks/04_uppfoljning_formular.ipynb first, or use --draft to export the pre-filled draft")
-    return [form.load_answers(path) for path in files]  # every file is checked before anything is written
+    return [load_answers(path) for path in files]  # every file is checked before anything is written
 
 
 @form_app.command("export")
@@ -277,6 +294,8 @@ def form_export(
 
     Exit code 2 on bad input (unknown municipality or question, corrupt answers file) or an unwritable --out.
     """
+    from . import form
+
     try:
         if draft:
             name = f"{report} (utkast)" if not kommun else f"{kommun} (utkast)"
@@ -284,9 +303,11 @@ def form_export(
             drafts.report = name
             documents = {f"utkast-{form.slugify(kommun or report)}": drafts}
         else:
-            given = answers or [form.default_answers_dir()]
+            from .form import answer_files, default_answers_dir
+
+            given = answers or [default_answers_dir()]
             loaded = _read_answers(answers)
-            files = form.answer_files(given)
+            files = answer_files(given)
             stems = [path.stem for path in files]
             twice = sorted({s for s in stems if stems.count(s) > 1})
             if twice:
@@ -306,6 +327,8 @@ def form_export(
 @form_app.command("summary")
 def form_summary(answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", metavar="FILE|DIR", help=_ANSWERS_HELP)] = None) -> None:
     """Count the single-choice answers (questions 1, 2, 4, 9a) per printed option across answers files."""
+    from . import form
+
     try:
         typer.echo(form.summary_markdown(_read_answers(answers)), nl=False)
     except NaravardError as error:
@@ -315,6 +338,8 @@ def form_summary(answers: Annotated[Optional[list[Path]], typer.Option("--answer
 @form_app.command("check")
 def form_check(answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", metavar="FILE|DIR", help=_ANSWERS_HELP)] = None) -> None:
     """Check answers files; print how many questions each has answered."""
+    from . import form
+
     try:
         for item in _read_answers(answers):
             typer.echo(f"ok: {item.report}: {len(item.answered())} of {len(item.form.items)} questions answered")
@@ -328,6 +353,8 @@ def form_draft(
     kommun: Annotated[Optional[str], typer.Option("--kommun", "-k", metavar="NAME", help="Cite this municipality's money.")] = None,
 ) -> None:
     """Print the pre-filled draft (Swedish Markdown): proposal and evidence per question."""
+    from . import form
+
     try:
         chosen = [form.load_form().item(i).id for i in item] if item else list(form.ITEM_IDS)
         proposals = form.draft(kommun)
