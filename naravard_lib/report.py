@@ -13,7 +13,6 @@ import pandas as pd
 from . import allocation as al
 from . import data
 from .formatting import format_mnkr, format_number, format_percent, format_sek
-from .plots import TableOutput
 from .schemas import KOMMUNER, SEED_TITLES
 from .transition import includes, initiatives
 
@@ -210,6 +209,8 @@ def html_table(frame: pd.DataFrame, left: tuple[str, ...] = (), name: str = "tab
     >>> "&lt;b&gt;" in html_table(pd.DataFrame({"<b>": ["<b>"]}))
     True
     """
+    from .plots import TableOutput  # plots imports matplotlib (1-2 s): the build's processes, which import
+    # this module for the key figures and render no table, do not pay for it
     return TableOutput(frame, caption, left, name).html
 
 

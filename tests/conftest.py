@@ -22,6 +22,12 @@ CHROMIUM = shutil.which("chromium")
 collect_ignore = ["notebooks"] + ([] if CHROMIUM else ["browser"])
 
 
+def pytest_ignore_collect(collection_path, config):
+    """conftest.py files are plugins, not test modules: ``--doctest-modules`` (make test) must not import them
+    again (two of them, here and in browser/, would clash by name)."""
+    return True if collection_path.name == "conftest.py" else None
+
+
 def pytest_terminal_summary(terminalreporter):
     skipped = " ".join(str(report.longrepr) for report in terminalreporter.stats.get("skipped", []))
     if not CHROMIUM and BROWSER_SKIP not in skipped:  # said once: here, or by the skipped browser tests
