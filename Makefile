@@ -76,8 +76,9 @@ office:
 	$(call apt_ensure,$(OFFICE_PACKAGES),the spreadsheet and deck tests)
 
 # One pytest worker per core (pytest-xdist); a file's tests, and a notebook's cells, stay on one worker.
+# The library's docstring examples run too (--doctest-modules on naravard_lib).
 test: $(STAMP) browser pdf-libs office
-	$(PY) -m pytest tests notebooks --nbval --nbval-current-env \
+	$(PY) -m pytest tests notebooks naravard_lib --doctest-modules --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--ignore=notebooks/kommunrapport.ipynb -p no:cacheprovider -n auto --dist loadfile
 
@@ -120,7 +121,7 @@ PORT ?= 8866
 KERNELS ?= 4
 .PHONY: dashboard
 dashboard: $(STAMP)
-	$(PY) -m naravard_lib.dashboard --ip $(IP) --port $(PORT) --max-kernels $(KERNELS)
+	$(VENV)/bin/naravard dashboard --ip $(IP) --port $(PORT) --max-kernels $(KERNELS)
 
 benchmark: $(STAMP) browser
 	$(PY) benchmarks/batch.py

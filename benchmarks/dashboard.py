@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from naravard_lib import dashboard, paths
+from naravard_lib import dashboard_server, paths
 
 sys.path.insert(0, str(paths.PROJECT_ROOT / "tests" / "browser"))
 from harness import CHROMIUM_ARGS, chromium_path, free_port, start_server, stop_server  # noqa: E402
@@ -43,11 +43,11 @@ class Server:
 
     def __init__(self, scratch: Path, pool_size: int):
         self.port, self.log = free_port(), scratch / f"voila-{pool_size}.log"
-        env = dashboard.environment()
+        env = dashboard_server.environment()
         env.update(JUPYTER_RUNTIME_DIR=str(scratch / "runtime"), JUPYTER_DATA_DIR=str(scratch / "data"),
                    TMPDIR=str(scratch))
         self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = start_server(dashboard.voila_command(port=self.port, pool_size=pool_size),
+        self.proc = start_server(dashboard_server.voila_command(port=self.port, pool_size=pool_size),
                                  f"{self.url}/voila/templates/lab/static/index.css", env=env, timeout=120, log=self.log)
 
     def pool_filled(self, times: int, timeout: float = 120, settle: float = 15.0) -> None:

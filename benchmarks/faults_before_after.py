@@ -378,7 +378,8 @@ def case_dashboard(p: Project):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = p.env(JUPYTER_PATH=str(p.root / "naravard_lib" / "jupyter"), JUPYTER_RUNTIME_DIR=str(p.tmpdir / "rt"))
-    argv = subprocess.run([sys.executable, "-c", "import json; from naravard_lib import dashboard; "
+    argv = subprocess.run([sys.executable, "-c", "import json\ntry: from naravard_lib import dashboard_server as dashboard\n"
+                           "except ImportError: from naravard_lib import dashboard  # before issue 22\n"
                            f"print(json.dumps(dashboard.voila_command(port={port}, notebook=__import__('pathlib')"
                            f".Path('{p.code}/notebooks/oversikt.ipynb'))))"], env=env, cwd=p.root, capture_output=True,
                           text=True, check=True).stdout

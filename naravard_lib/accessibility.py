@@ -14,6 +14,12 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+import pikepdf
+from bs4 import BeautifulSoup
+from markupsafe import Markup
+
+from . import pages
+
 
 @dataclass
 class Check:
@@ -29,8 +35,6 @@ class Check:
 
 def page_checks(html_text: str) -> list[Check]:
     """Structural WCAG checks of one page, the ones a program can decide."""
-    from bs4 import BeautifulSoup
-
     soup = BeautifulSoup(html_text, features="html.parser")
     html_tag = soup.find("html")
     headings = [int(h.name[1]) for h in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
@@ -63,15 +67,7 @@ def page_checks(html_text: str) -> list[Check]:
 # ------------------------------------------------------------------ PDF/UA
 
 def pdf_checks(path) -> list[Check]:
-    """The PDF/UA-1 requirements of a PDF, read with pikepdf (structure tree, metadata, fonts).
-
-    Raises
-    ------
-    ImportError
-        When pikepdf is not installed (it comes with the project's development dependencies).
-    """
-    import pikepdf
-
+    """The PDF/UA-1 requirements of a PDF, read with pikepdf (structure tree, metadata, fonts)."""
     try:
         pdf = pikepdf.open(path)
     except pikepdf.PdfError as exc:  # a damaged file is a failed check, not a failed build
@@ -118,8 +114,6 @@ def pdf_checks(path) -> list[Check]:
 
 
 def _walk(element, counts: dict, figures: list, tables: list) -> None:
-    import pikepdf
-
     kind = str(element.get("/S", "")) if isinstance(element, pikepdf.Dictionary) else ""
     if kind:
         counts[kind] = counts.get(kind, 0) + 1
@@ -133,8 +127,6 @@ def _walk(element, counts: dict, figures: list, tables: list) -> None:
 
 
 def _walk_children(element, counts, figures, tables) -> None:
-    import pikepdf
-
     if not isinstance(element, pikepdf.Dictionary) or "/K" not in element:
         return
     kids = element.K
@@ -226,10 +218,6 @@ def statement_page(measured: Measured, assessed_on: str, publisher: dict | None 
     assessed_on : the date of the assessment (this build), e.g. ``"2026-11-25"``
     publisher : ``ansvarig`` and ``kontakt`` (placeholders when missing or empty)
     """
-    from markupsafe import Markup
-
-    from . import pages
-
     who = {key: str((publisher or {}).get(key) or text) for key, text in PLACEHOLDERS.items()}
     types = []
     for kind, summaries in measured.by_type.items():

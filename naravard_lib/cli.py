@@ -1,9 +1,12 @@
-"""The ``naravard`` command: build the municipality reports, validate inputs, make participant copies.
+"""The ``naravard`` command: build the municipality reports, validate inputs, serve the dashboard, make copies.
 
 Every predictable mistake is one line on stderr and a documented exit code (see
 :mod:`naravard_lib.errors`): 0 all written, 1 some reports failed (or the disk filled up), 2 bad
 input or setup, 3 PDFs asked for but not possible here, 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.
 ``--verbose`` adds tracebacks for unexpected errors.
+
+Each command imports the library modules it needs when it runs (pandas, matplotlib, nbconvert, the batch:
+seconds), so that ``naravard --help`` and a mistyped option answer at once.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import paths
+from . import dashboard_server, paths
 from .errors import EXIT_BAD_INPUT, EXIT_NO_PDF, EXIT_REPORTS_FAILED, DiskFull, Interrupted, NaravardError, SetupError
 
 
@@ -196,6 +199,28 @@ def validate() -> None:
     if problems:
         raise typer.Exit(code=EXIT_BAD_INPUT)
     typer.echo(f"{len(TABLES)} data files and the parameter files are valid.")
+
+
+@app.command()
+def dashboard(
+    ip: Annotated[str, typer.Option(metavar="ADDRESS", help="Address to listen on: 127.0.0.1 is this machine only; 0.0.0.0 every network interface, e.g. for a classroom.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on.")] = dashboard_server.DEFAULT_PORT,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in a browser.")] = False,
+    max_kernels: Annotated[int, typer.Option(metavar="N", help="Visitors' kernels at most, the pre-heated one included (about 270 MB of memory each); a visitor beyond them is asked to try again in a moment.")] = dashboard_server.DEFAULT_MAX_KERNELS,
+    cull_after: Annotated[int, typer.Option(metavar="SECONDS", help="Stop a kernel whose page was closed after this many idle seconds.")] = dashboard_server.DEFAULT_CULL_AFTER,
+) -> None:
+    """Serve the dashboard (notebooks/oversikt.ipynb) with Voilà and print its address; stop with Ctrl-C.
+
+    Exit code 2 on a bad option, a port in use or an address that is not this machine's (one line on stderr).
+    """
+    if not 0 < port < 65536:
+        _fail(f"--port: {port} is not a port number (1-65535)")
+    if max_kernels < 2:
+        _fail(f"--max-kernels: {max_kernels} leaves no room for a visitor beside the pre-heated kernel; give 2 or more")
+    if cull_after < 10:
+        _fail(f"--cull-after: {cull_after} seconds is too short for a page to load; give 10 or more")
+    code = dashboard_server.serve(ip, port, open_browser=open_browser, max_kernels=max_kernels, cull_after=cull_after)
+    raise typer.Exit(code=code)
 
 
 @app.command()

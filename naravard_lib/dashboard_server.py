@@ -1,135 +1,118 @@
-"""Voilà for ``make dashboard``, with a bound on what visitors can cost this machine.
+"""Serving the dashboard: ``naravard dashboard`` (``make dashboard``) starts Voilà on this machine.
 
-Every visitor of the dashboard gets a Python kernel of their own (about 270 MB of memory). Voilà
-0.5 has no limit on how many it starts, so this module adds one, with two small pieces:
-
-- :class:`CappedKernelManager` (Voilà's ``VoilaConfiguration.multi_kernel_manager_class``) refuses
-  to start a kernel beyond :attr:`~CappedKernelManager.max_kernels` (running and starting kernels,
-  the pre-heated one included). The count is checked and the start registered before control
-  returns to the event loop, so requests that arrive together cannot slip past it.
-- :class:`NaravardVoila` serves the notebook with a handler that answers a visitor beyond the cap at
-  once with a Swedish page ("försök igen om en stund", HTTP 503 with ``Retry-After``) instead of
-  keeping them waiting, and that refills the pre-heated kernel when there is room again.
-
-Idle kernels are stopped by jupyter_server's culler (``MappingKernelManager.cull_idle_timeout``);
-:func:`naravard_lib.dashboard.voila_command` sets it. Run as ``python -m naravard_lib.dashboard_server``
-with Voilà's own arguments.
+:func:`voila_command` is the Voilà command line (loopback by default, code hidden, the project's
+template, nothing fetched from outside the machine, a cap on visitors' kernels), :func:`environment`
+the environment it runs in, and :func:`serve` what ``naravard dashboard`` does: check the address,
+print it, and become Voilà. Voilà itself, with the cap, is :mod:`naravard_lib.voila_app`; the page
+is :mod:`naravard_lib.dashboard`.
 """
 
 from __future__ import annotations
 
-import tornado.web
-from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from traitlets import Integer, default
-from voila.app import Voila
-from voila.tornado.handler import TornadoVoilaHandler
+import errno
+import ipaddress
+import os
+import socket
+import sys
+from pathlib import Path
 
-#: Seconds a visitor beyond the cap is asked to wait before trying again.
-RETRY_AFTER = 30
+from . import paths
 
-BUSY_PAGE = f"""<!DOCTYPE html>
-<html lang="sv">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="{RETRY_AFTER}">
-<title>Översikten har många besökare – försök igen om en stund</title>
-<style>body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem;
-color: #1a1a1a; line-height: 1.5; }} h1 {{ font-size: 1.5rem; }}</style>
-</head>
-<body>
-<main>
-<h1>Översikten har många besökare just nu</h1>
-<p>Alla platser är upptagna. Försök igen om en stund: sidan laddas om av sig själv om {RETRY_AFTER} sekunder.</p>
-<p>Varje besökare får en egen beräkning på datorn som visar översikten, och den har plats för ett begränsat
-antal åt gången. En plats blir ledig när någon stänger sidan.</p>
-</main>
-</body>
-</html>
-"""
+#: The notebook served as the dashboard page (it shows :class:`naravard_lib.widgets.Dashboard`).
+NOTEBOOK = paths.NOTEBOOKS_DIR / "oversikt.ipynb"
+#: ``JUPYTER_PATH`` entry holding the Voilà template ``voila/templates/naravard-oversikt``.
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "jupyter"
+TEMPLATE = "naravard-oversikt"
+DEFAULT_PORT = 8866
+#: Kernels the dashboard runs at most: the pre-heated one plus three visitors, about 1.1 GB of memory
+#: (one kernel with the page drawn: about 270 MB). A visitor beyond them is asked to try again.
+DEFAULT_MAX_KERNELS = 4
+#: Seconds after which a kernel with no page open (and nothing running) is stopped.
+DEFAULT_CULL_AFTER = 300
 
 
-class KernelLimitReached(tornado.web.HTTPError):
-    """No kernel may be started now: the dashboard has as many as it may run."""
-
-    def __init__(self, limit: int):
-        super().__init__(503, "the dashboard runs its %d kernels", limit, reason="Service Unavailable")
-
-
-class CappedKernelManager(AsyncMappingKernelManager):
-    """jupyter_server's kernel manager with a cap on the kernels it runs at the same time."""
-
-    max_kernels = Integer(config=True, help="Kernels running or starting at most, pre-heated ones included; a "
-                                            "visitor beyond them gets a 'try again in a moment' page.")
-
-    @default("max_kernels")
-    def _default_max_kernels(self) -> int:
-        from .dashboard import DEFAULT_MAX_KERNELS
-
-        return DEFAULT_MAX_KERNELS
-
-    def kernel_count(self) -> int:
-        """Kernels running or starting now."""
-        return len(set(self._kernels) | set(self._pending_kernels))
-
-    def has_room(self) -> bool:
-        return self.kernel_count() < self.max_kernels
-
-    async def start_kernel(self, *, kernel_id=None, path=None, **kwargs):
-        if kernel_id is None and not self.has_room():
-            raise KernelLimitReached(self.max_kernels)
-        # Until its first real wait, the start below registers the kernel (``_pending_kernels``), so the
-        # next request already counts it.
-        return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+def _is_loopback(ip: str) -> bool:
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return ip == "localhost"
 
 
-def _ready_pool_kernel(manager, notebook: str) -> bool:
-    """Whether a pre-heated kernel is waiting for ``notebook`` (one the cap did not refuse)."""
-    pool = getattr(manager, "_pools", {}).get(notebook, [])
-    return any(not task.done() or task.exception() is None for task in pool)
+def voila_command(ip: str = "127.0.0.1", port: int = DEFAULT_PORT, notebook: Path = NOTEBOOK,
+                  open_browser: bool = False, pool_size: int = 1, max_kernels: int = DEFAULT_MAX_KERNELS,
+                  cull_after: int = DEFAULT_CULL_AFTER, cull_interval: int = 60) -> list[str]:
+    """The Voilà command line that serves the dashboard (from this Python's environment).
+
+    Code is stripped from the page, tracebacks are not shown, the page is Swedish and uses the
+    project's template (Voilà's ``lab`` template without its CDN links), so the page requests
+    nothing from outside the server. ``pool_size`` kernels are started and run the notebook before
+    anyone asks (Voilà's pre-heated kernels), so a visitor sees the page at once; more visitors at
+    the same time get a kernel started for them, up to ``max_kernels`` kernels in all (a visitor
+    beyond them gets a Swedish "try again in a moment" page, :data:`naravard_lib.voila_app.BUSY_PAGE`).
+    A kernel whose page was closed is stopped after ``cull_after`` idle seconds (checked every
+    ``cull_interval`` seconds). Run it with :func:`environment`.
+    """
+    if max_kernels < pool_size + 1:
+        raise ValueError(f"max_kernels must leave room for a visitor beside the {pool_size} pre-heated kernel(s)")
+    argv = [sys.executable, "-m", "naravard_lib.voila_app", str(notebook), f"--Voila.ip={ip}",
+            f"--port={port}", "--Voila.port_retries=0",
+            f"--template={TEMPLATE}", "--strip_sources=True", "--show_tracebacks=False",
+            "--VoilaExporter.language_code=sv", "--theme=light",
+            "--preheat_kernel=True", f"--pool_size={pool_size}",
+            "--VoilaConfiguration.multi_kernel_manager_class=naravard_lib.voila_app.CappedKernelManager",
+            f"--CappedKernelManager.max_kernels={max_kernels}",
+            # a kernel whose page was closed stops after cull_after idle seconds; open pages keep theirs
+            f"--MappingKernelManager.cull_interval={cull_interval}",
+            f"--MappingKernelManager.cull_idle_timeout={cull_after}"]
+    if not open_browser:
+        argv.append("--no-browser")
+    return argv
 
 
-def _refill(manager, notebook: str) -> None:
-    """Drop pre-heated starts the cap refused; start a new one when there is room again."""
-    pools = getattr(manager, "_pools", None)
-    if pools is None:  # pre-heating is off
-        return
-    pool = pools.get(notebook, [])
-    for task in [t for t in pool if t.done() and t.exception() is not None]:
-        pool.remove(task)
-    if not pool and manager.has_room():
-        manager.fill_if_needed(delay=0, notebook_name=notebook)
+def environment(base: dict | None = None) -> dict:
+    """``base`` (default: this process's environment) with the template folder on ``JUPYTER_PATH``."""
+    env = dict(os.environ if base is None else base)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATE_ROOT), env.get("JUPYTER_PATH", "")) if p)
+    return env
 
 
-class CappedVoilaHandler(TornadoVoilaHandler):
-    """Voilà's page handler: a visitor beyond the cap gets :data:`BUSY_PAGE` at once (HTTP 503)."""
-
-    async def get(self, path=None):
-        manager = self.kernel_manager
-        if isinstance(manager, CappedKernelManager):
-            _refill(manager, self.notebook_path or path)
-            if not manager.has_room() and not _ready_pool_kernel(manager, self.notebook_path or path):
-                raise KernelLimitReached(manager.max_kernels)
-        return await super().get(path=path)
-
-    def write_error(self, status_code: int, **kwargs) -> None:
-        if status_code != 503:
-            return super().write_error(status_code, **kwargs)
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.set_header("Retry-After", str(RETRY_AFTER))
-        self.set_header("Cache-Control", "no-store")
-        self.finish(BUSY_PAGE)
+def port_problem(ip: str, port: int) -> str:
+    """Why Voilà could not listen on ``ip:port``, with what to do, or ``""`` when it can."""
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((ip, port))
+        except OSError as error:
+            reason = error.strerror or str(error)
+            if error.errno in (errno.EADDRINUSE, errno.EACCES):
+                return f"{reason}; is a dashboard already running? Choose another port, e.g. PORT={port + 1}"
+            return f"{reason}; use 127.0.0.1 (this machine), 0.0.0.0 (every network) or one of this machine's addresses"
+    return ""
 
 
-class NaravardVoila(Voila):
-    """Voilà serving the dashboard with :class:`CappedVoilaHandler` for its page."""
+def serve(ip: str = "127.0.0.1", port: int = DEFAULT_PORT, open_browser: bool = False,
+          max_kernels: int = DEFAULT_MAX_KERNELS, cull_after: int = DEFAULT_CULL_AFTER) -> int:
+    """``naravard dashboard``: print the dashboard's address, then become Voilà serving it.
 
-    def init_handlers(self):
-        return [(handler[0], CappedVoilaHandler, *handler[2:]) if handler[1] is TornadoVoilaHandler else handler
-                for handler in super().init_handlers()]
-
-
-main = NaravardVoila.launch_instance
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
+    Returns 2 (one line on stderr, nothing started) when Voilà could not listen on ``ip:port``;
+    otherwise this process is replaced by Voilà and does not return.
+    """
+    problem = port_problem(ip, port)
+    if problem:
+        print(f"dashboard: cannot listen on {ip} port {port}: {problem}", file=sys.stderr)
+        return 2
+    host = f"[{ip}]" if ":" in ip else ip
+    shown = "127.0.0.1" if ip in ("0.0.0.0", "::") else host
+    print(f"Dashboard: http://{shown}:{port}/  (a municipality: http://{shown}:{port}/?kommun=Habo)")
+    if not _is_loopback(ip):
+        print(f"Listening on {ip}: anyone who can reach this machine on port {port} can open the "
+              f"dashboard (no password); each visitor gets a kernel of their own, {max_kernels} at most "
+              "(about 270 MB each). Stop with Ctrl-C.")
+    else:
+        print("Only this machine can open it. Stop with Ctrl-C.")
+    sys.stdout.flush()
+    command = voila_command(ip, port, open_browser=open_browser, max_kernels=max_kernels,
+                            cull_after=cull_after, cull_interval=min(60, max(1, cull_after // 5)))
+    os.execve(command[0], command, environment())
+    return 0  # pragma: no cover - execve does not return

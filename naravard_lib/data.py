@@ -32,11 +32,7 @@ _BOOLS = {"true": True, "false": False}
 MAX_BYTES = 5 * 1_048_576  # a data file is a CSV of at most 5 MB (the largest today is 32 KB)
 
 
-def _display_name(path: Path) -> str:
-    try:
-        return str((path.parent.resolve() / path.name).relative_to(paths.PROJECT_ROOT))  # a symlink by its own name
-    except ValueError:
-        return str(path)
+_display_name = paths.display_path  # the one relative-path helper
 
 
 def suggest(value: str, choices, n: int = 1) -> str:

@@ -10,19 +10,30 @@ default template: black on white), 16:9, Swedish as the text language.
 from __future__ import annotations
 
 import io
+import os
 import re
 import textwrap
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import matplotlib.text
 import pandas as pd
+from PIL import Image
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.lang import MSO_LANGUAGE_ID
+from pptx.util import Inches, Pt
 
 from . import data, plots, report
+from .allocation import Scenario, what_if_table
+from .dashboard import source_strategies, source_what_if
 from .formatting import format_number, format_percent, format_sek
 from .guide import SessionPlan, Step, plain, session_plans, speaker_notes
 from .schemas import SEED_TITLES
+from .strategies import strategy_table
+from .transition import transition_matrix
 
 WIDTH_IN, HEIGHT_IN = 13.333, 7.5  # 16:9
 TEXT = "1F1F1F"
@@ -163,9 +174,6 @@ def _map(kommun: str) -> Visual:
 
 
 def _equal_base(kommun: str) -> Visual:
-    from .allocation import Scenario, what_if_table
-    from .dashboard import source_what_if
-
     table = what_if_table(Scenario(base_share=0.2))
     shown = pd.DataFrame({"Kommun": table["kommun"], "Publicerat 2024 (kr)": table["publicerat"].map(format_number),
                           "Med lika bas (kr)": table["belopp"].map(format_number),
@@ -179,10 +187,8 @@ def _equal_base(kommun: str) -> Visual:
 
 
 def _transition(kommun: str) -> Visual:
-    from .transition import heatmap, transition_matrix
-
     matrix = transition_matrix()
-    ax = heatmap()
+    ax = plots.transition_heatmap(matrix)
     ax.figure.set_size_inches(7, 5.2)
     new = int(matrix.loc[0].sum()) if 0 in matrix.index else 0
     alt = (f"Värmekarta: antal insatser efter nivå 2019 (rader) och nivå 2023 (kolumner), {int(matrix.to_numpy().sum())} "
@@ -191,9 +197,6 @@ def _transition(kommun: str) -> Visual:
 
 
 def _strategies(kommun: str) -> Visual:
-    from .dashboard import source_strategies
-    from .strategies import strategy_table
-
     table = strategy_table().rename(columns={"Strategi": "Nr", "Titel": "Strategi", "Esther": "Esthers ord"})
     alt = ("Tabell: de fyra strategierna i kommunernas plan med Esthers ord. "
            + " ".join(f"{row[0]}. {row[1]}." for row in table.itertuples(index=False)))
@@ -231,8 +234,6 @@ def step_title(step: Step) -> str:
 
 
 def _inches(value: float):
-    from pptx.util import Inches
-
     return Inches(value)
 
 
@@ -241,9 +242,6 @@ def _place(shape, left, top, width, height) -> None:
 
 
 def _write(frame, lines: list[str], size: int, bold_first: bool = False, color: str = TEXT) -> None:
-    from pptx.dml.color import RGBColor
-    from pptx.util import Pt
-
     frame.clear()
     frame.word_wrap = True
     for number, line in enumerate(lines):
@@ -270,8 +268,6 @@ def _textbox(slide, left, top, width, height, lines, size, **kwargs):
 
 
 def _picture(slide, visual: Visual, left, top, max_width, max_height):
-    from PIL import Image
-
     with Image.open(io.BytesIO(visual.png)) as image:
         ratio = image.width / image.height
     width = min(max_width, max_height * ratio)
@@ -289,8 +285,6 @@ def _notes(slide, text: str) -> None:
 
 
 def _set_language(presentation) -> None:
-    from pptx.enum.lang import MSO_LANGUAGE_ID
-
     for slide in presentation.slides:
         frames = [s.text_frame for s in slide.shapes if s.has_text_frame]
         frames.append(slide.notes_slide.notes_text_frame)
@@ -306,8 +300,6 @@ def build_deck(plan: SessionPlan, kommun: str):
     Slides: a title, the plan, one per step (its picture with alt text and source line, or its goals),
     and the sources. Speaker notes come from the trainer guide.
     """
-    from pptx import Presentation
-
     kommun = report._check(kommun)
     deck = Presentation()
     deck.slide_width, deck.slide_height = _inches(WIDTH_IN), _inches(HEIGHT_IN)
@@ -375,9 +367,6 @@ def save_deck(presentation, target: Path) -> Path:
     python-pptx stamps each zip entry with the time of saving; the entries are re-stamped with one
     fixed date, so rebuilding a kit changes a deck's file only when its content changes.
     """
-    import os
-    import zipfile
-
     buffer = io.BytesIO()
     presentation.save(buffer)
     target = Path(target)

@@ -112,14 +112,7 @@ def placeholder_warning(publisher: dict | None = None) -> str | None:
     empty = [key for key in accessibility.PLACEHOLDERS if not (publisher.get(key) or "").strip()]
     if not empty:
         return None
-    return f"note: {STATEMENT} has placeholders: fill in {_shown(PUBLISHER_FILE)} ({', '.join(empty)})"
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(Path(path).relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    return f"note: {STATEMENT} has placeholders: fill in {paths.display_path(PUBLISHER_FILE)} ({', '.join(empty)})"
 
 
 def measured(fresh: dict, entries, index_html: str | None) -> accessibility.Measured:

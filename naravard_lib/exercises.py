@@ -6,10 +6,16 @@ and feedback never prints them.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from IPython.display import Markdown
+
+from . import allocation, data
+from .allocation import Scenario, what_if_table
+from .reconciliation import reconcile_totals
+from .transition import filter_initiatives
 
 
 @dataclass(frozen=True)
@@ -24,41 +30,29 @@ class Exercise:
 
 
 def _per_capita_eksjo():
-    from . import allocation, data
-
     return float(data.allocation_table("2024").at["Eksjö", "Nära vård"] / allocation.populations("2024")["Eksjö"])
 
 
 def _new_broad_strategy_2():
-    from .transition import filter_initiatives
-
     return set(filter_initiatives(strategi=2, bara_nya=True, min_niva_2023=4)["id"])
 
 
 def _decided_not_everywhere():
-    from . import data
-
     table = data.load_initiatives()
     return set(table[table["beslut"].fillna("").ne("") & table["niva_2023"].lt(4)]["id"])
 
 
 def _gap_2019():
-    from .reconciliation import reconcile_totals
-
     found = reconcile_totals().query("period == '2019-2022' and column == 'Vårdens medarbetare'")
     return int(found["difference"].iloc[0])
 
 
 def _aneby_equal_base():
-    from .allocation import Scenario, what_if_table
-
     table = what_if_table(Scenario(base_share=0.2)).set_index("kommun")
     return int(table.at["Aneby", "belopp"])
 
 
 def _strategy_3_concept():
-    from . import data
-
     return data.load_strategy_links().set_index("strategi").at[3, "sormland_begrepp"]
 
 
@@ -131,8 +125,6 @@ def is_right(exercise_id: str, answer) -> bool:
 def feedback(exercise_id: str, answer) -> str:
     """Swedish feedback: right, not yet answered, or a hint – never the answer itself."""
     if exercise_id not in EXERCISES:
-        import difflib
-
         close = difflib.get_close_matches(str(exercise_id), list(EXERCISES), n=1)
         return f"Okänd uppgift ”{exercise_id}”" + (f" – menade du ”{close[0]}”?" if close else ".")
     exercise = EXERCISES[exercise_id]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import unicodedata
@@ -179,8 +180,6 @@ def markdown_text(value) -> str:
     >>> markdown_text("väntetid <vecka 2 & andel>50 %")
     'väntetid &lt;vecka 2 &amp; andel&gt;50 %'
     """
-    import html
-
     return html.escape(str(value), quote=False)
 
 

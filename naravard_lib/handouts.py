@@ -9,13 +9,17 @@ the paper and the notebook always ask the same; the answers are computed, as the
 from __future__ import annotations
 
 import base64
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from markupsafe import Markup
+from nbconvert.filters.markdown import markdown2html
 
 from . import paths, plots, report
+from .data import load_initiatives
 from .exercises import EXERCISES
 from .downloads import STATEMENT
 from .formatting import format_number, format_percent, format_sek
@@ -65,8 +69,6 @@ def answer_text(exercise_id: str) -> str:
     exercise = EXERCISES[exercise_id]
     value = exercise.answer()
     if exercise.kind == "set":
-        from .data import load_initiatives
-
         names = load_initiatives().drop_duplicates("id").set_index("id")["namn"]
         return "; ".join(f"{number} ({names.get(number, '?')})" for number in sorted(value))
     if exercise.kind == "text":
@@ -77,16 +79,10 @@ def answer_text(exercise_id: str) -> str:
 
 def _with_code(text: str):
     """Escaped text with its `code` spans as <code> (the hints name library functions)."""
-    import html
-
-    from markupsafe import Markup
-
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text)))
 
 
 def _page(template_values: dict, statement: str) -> str:
-    from markupsafe import Markup
-
     return _environment().get_template("handout.html.j2").render(css=Markup(_css()), statement=statement,
                                                                  **template_values)
 
@@ -109,9 +105,6 @@ def exercises_html(key: bool = False, statement: str = STATEMENT) -> str:
 
 def fact_sheet_html(kommun: str, statement: str = STATEMENT) -> str:
     """A municipality's one-page fact sheet: key figures, the map with it marked, its share of the money."""
-    from markupsafe import Markup
-    from nbconvert.filters.markdown import markdown2html
-
     kommun = report._check(kommun)
     k = report.key_figures(kommun)
     facts = [("Nära vård 2024", format_sek(k["nara_vard_2024"])),

@@ -16,8 +16,17 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from . import pages, paths
+from .batch import FOLDER_FILES, build, report_files
+from .deck import write_decks
+from .downloads import STATEMENT
 from .errors import SetupError
+from .formatting import slugify
+from .handouts import write_handouts
+from .parameters import resolve_kommun, select
+from .participant import write_participant_copies
 
 MARKER = ".naravard-kit"  # the files a kit build wrote, with their SHA-256; a folder without it is not replaced
 HANDOUTS_DIR = "utskrifter"
@@ -127,9 +136,6 @@ def _zip(folder: Path, target: Path) -> None:
 
 def _report(kommun: str, staging: Path, pdf: bool) -> list[Path]:
     """The municipality's report, by the batch build for one municipality, copied into ``rapport/``."""
-    from .batch import FOLDER_FILES, build, report_files
-    from .parameters import select
-
     scratch = staging / ".rapportbygge"
     results = build(select([kommun]), scratch, workers=1, show_progress=False, pdf=pdf)
     failed = [r for r in results if not r.ok]
@@ -146,10 +152,6 @@ def _report(kommun: str, staging: Path, pdf: bool) -> list[Path]:
 
 
 def _readme(kommun: str, files: list[str]) -> str:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    from .formatting import slugify
-
     environment = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "templates" / "kit"),
                               autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
     listed = [(README_NAME, "Den här filen.")] + [(f, _purpose(f, kommun)) for f in files]
@@ -172,18 +174,11 @@ def build_kit(kommun: str, out: str | Path | None = None, pdf: bool | None = Non
         When ``out`` holds files an earlier kit did not write, or changed ones (without ``force``), or a part
         cannot be made.
     """
-    from .deck import write_decks
-    from .downloads import STATEMENT
-    from .handouts import write_handouts
-    from .pages import pdf_unavailable_reason
-    from .parameters import resolve_kommun
-    from .participant import write_participant_copies
-
     kommun = resolve_kommun(kommun, "--kommun")
     out = Path(out or paths.PROJECT_ROOT / "build" / "kit")
     previous = _check_target(out, force)
     if pdf is None:
-        pdf = pdf_unavailable_reason() is None
+        pdf = pages.pdf_unavailable_reason() is None
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.{os.getpid()}.tmp"
     shutil.rmtree(staging, ignore_errors=True)

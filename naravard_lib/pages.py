@@ -11,8 +11,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from bs4 import BeautifulSoup
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
 from . import files
+from .data import load_municipalities
 from .formatting import format_number, format_percent
+from .report import SOURCE_ALLOCATIONS, lan_key_figures
 
 
 @dataclass
@@ -63,7 +69,7 @@ _css = page_css  # the earlier private name, still used by reports, the index, h
 @lru_cache(maxsize=1)
 def _exporter():
     """One HTML exporter per process: loading its templates costs more than one export."""
-    from nbconvert import HTMLExporter
+    from nbconvert import HTMLExporter  # nbconvert's import takes seconds; processes that only check do not pay it
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)],
@@ -86,8 +92,6 @@ KEEP_TOGETHER_ROWS = 6
 
 def _finish_report(body: str, kommun: str) -> str:
     """Give the exported page what a template alone cannot: scoped header cells and a table of contents."""
-    from bs4 import BeautifulSoup
-
     soup = BeautifulSoup(body, features="html.parser")
     for table in soup.find_all("table"):
         for cell in table.find_all("th"):
@@ -148,8 +152,6 @@ def report_html(notebook) -> str:
     """
     parameters = notebook.metadata.get("papermill", {}).get("parameters", {})
     kommun = str(parameters.get("kommun", ""))
-    from .data import load_municipalities
-
     slugs = load_municipalities().set_index("kommun")["slug"]
     resources = {"naravard": {"title": report_title(kommun, str(parameters.get("rubrik") or "")), "kommun": kommun,
                               "footer": f"{SITE_NAME}: kommunrapport för {kommun}. Källorna anges under varje "
@@ -165,8 +167,6 @@ _STATUS_TEXT = {"ny": "Ny", "fel": "Misslyckades", "tidigare": "Från tidigare k
 
 @lru_cache(maxsize=1)
 def _environment():
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
     return Environment(loader=FileSystemLoader(TEMPLATES / TEMPLATE_NAME), autoescape=True,
                        undefined=StrictUndefined, keep_trailing_newline=True)
 
@@ -198,10 +198,6 @@ def index_page(entries: list[IndexEntry], built_at: str = "", data_version: str 
     str
         A standalone HTML page: Swedish, the same template as the reports, no script.
     """
-    from markupsafe import Markup
-
-    from .report import SOURCE_ALLOCATIONS, lan_key_figures
-
     rows, failures = [], []
     for entry in entries:
         status_text = _STATUS_TEXT.get(entry.status, entry.status)
@@ -232,7 +228,7 @@ def pdf_unavailable_reason() -> str | None:
     when it is imported; a missing library shows up as an ``OSError`` there.
     """
     try:
-        import weasyprint  # noqa: F401
+        import weasyprint  # noqa: F401 - loads system libraries and takes seconds: only when PDFs are asked for
     except ImportError:
         return "the Python package weasyprint is not installed (pip install weasyprint)"
     except OSError as exc:
@@ -244,7 +240,7 @@ def pdf_unavailable_reason() -> str | None:
 
 def _offline_fetcher():
     """A WeasyPrint URL fetcher that serves ``data:`` URLs only, so making a PDF never reaches out."""
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # deferred: WeasyPrint is imported only when PDFs are made
 
     return URLFetcher(allowed_protocols={"data"}, fail_on_errors=False)
 
@@ -264,7 +260,7 @@ def write_pdf(html_text: str, target: Path) -> None:
     reason = pdf_unavailable_reason()
     if reason is not None:
         raise RuntimeError(reason)
-    import weasyprint
+    import weasyprint  # deferred: see pdf_unavailable_reason
 
     document = weasyprint.HTML(string=html_text, url_fetcher=_offline_fetcher(), media_type="print")
     files.write_atomic(target, document.write_pdf(pdf_variant="pdf/ua-1"))  # tagged, PDF/UA-1 identification

@@ -122,7 +122,7 @@ def validate_parameters(raw, where: str) -> ReportParameters:
 
 def read_parameters(path: Path) -> ReportParameters:
     """Read and validate ``parameters/<slug>.yaml`` (safe_load only); its name must match its kommun."""
-    where = str(path.relative_to(paths.PROJECT_ROOT)) if path.is_relative_to(paths.PROJECT_ROOT) else str(path)
+    where = paths.display_path(path)
     if not path.exists():
         raise ParameterError(f"{where}: file not found")
     if not path.is_file():

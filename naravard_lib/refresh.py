@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     """Refresh the given notebooks, or all reference notebooks."""
     targets = [Path(a) for a in (argv if argv is not None else sys.argv[1:])] or reference_notebooks()
     for path in targets:
-        print(f"executing {path.relative_to(paths.PROJECT_ROOT) if path.is_absolute() else path}")
+        print(f"executing {paths.display_path(path)}")
         execute_in_place(path.resolve())
 
 

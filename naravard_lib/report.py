@@ -14,6 +14,7 @@ from . import allocation as al
 from . import data
 from .formatting import format_mnkr, format_number, format_percent, format_sek
 from .schemas import KOMMUNER, SEED_TITLES
+from .transition import includes, initiatives
 
 #: The population table the 2019-2022 figures are divided by (that period has none of its own):
 #: the 2023 table's, 1 Nov 2022, the nearest known. The report's map and table both use it.
@@ -189,8 +190,6 @@ def initiatives_for(kommun: str) -> pd.DataFrame:
     Initiatives of the region alone, or in "some" municipalities not named, are left out: the
     seed does not say whether this municipality takes part.
     """
-    from .transition import includes, initiatives
-
     kommun = _check(kommun)
     table = initiatives(distinct=True)
     chosen = table[includes(table, kommun)]
@@ -205,26 +204,14 @@ def initiatives_for(kommun: str) -> pd.DataFrame:
 
 
 def html_table(frame: pd.DataFrame, left: tuple[str, ...] = (), name: str = "tabell", caption: str = "") -> str:
-    """A table as HTML with the ``left`` columns left-aligned (text reads better so).
-
-    A fixed ``name`` replaces pandas' random table id, so the same table gives the same HTML.
-    ``caption`` (plain text, escaped here) says what the table shows; published pages need one.
-    Every text cell and heading is HTML-escaped here (pandas' Styler does not escape by default),
-    so text from the data shows as written: ``"<vecka 2 & andel>50 %"`` stays visible.
+    """A report table as HTML: :class:`naravard_lib.plots.TableOutput`, the one table renderer.
 
     >>> "&lt;b&gt;" in html_table(pd.DataFrame({"<b>": ["<b>"]}))
     True
     """
-    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    styler = (frame.style.set_uuid(name).hide(axis="index").format(escape="html", subset=text)
-              .format_index(escape="html", axis=1))
-    if caption:
-        styler = styler.set_caption(html.escape(caption))
-    if left:
-        styler = styler.set_properties(subset=list(left), **{"text-align": "left"})
-        styler = styler.set_table_styles([{"selector": f"th.col{frame.columns.get_loc(c)}",
-                                           "props": [("text-align", "left")]} for c in left])
-    return styler.to_html()
+    from .plots import TableOutput  # plots imports matplotlib (1-2 s): the build's processes, which import
+    # this module for the key figures and render no table, do not pay for it
+    return TableOutput(frame, caption, left, name).html
 
 
 def _rank_phrase(rank: int, count: int = 13) -> str:

@@ -14,6 +14,7 @@ import io
 import math
 
 import pandas as pd
+import xlsxwriter
 
 from .tables import MISSING, Table
 
@@ -75,8 +76,6 @@ def workbook_bytes(title: str, about: str, tables: list[Table], built_at: str, d
     data_version : the git commit of data and code (``""`` when unknown)
     notes : extra notes for the cover sheet
     """
-    import xlsxwriter
-
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False})

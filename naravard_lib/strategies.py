@@ -1,4 +1,7 @@
-"""The four strategies of the municipalities' plan, for notebooks and reports."""
+"""The four strategies of the municipalities' plan, for notebooks and reports.
+
+Their figure, the wheel, is :func:`naravard_lib.plots.strategy_wheel`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,8 @@ import pandas as pd
 
 from . import data
 from .formatting import markdown_text
-from .schemas import SEED_TITLES
+from .schemas import KOMMUNER, SEED_TITLES
+from .transition import filter_initiatives, indicators
 
 
 def split_list(text: str) -> list[str]:
@@ -46,8 +50,6 @@ def profile(number: int) -> dict:
         ``insatser`` (DataFrame of initiatives serving it), ``pengar`` (the ÖK areas and "ska"
         uses linked to it), ``indikatorer`` and ``koppling`` (our Sörmland/SKR mapping).
     """
-    from .transition import filter_initiatives, indicators
-
     table = data.load_strategies().set_index("strategi")
     if number not in table.index:
         raise ValueError(f"strategy must be 1, 2, 3 or 4, got {number!r}")
@@ -101,35 +103,6 @@ def profile_markdown(number: int) -> str:
             f"**Insatser 2019 → 2023 ({len(p['insatser'])})**\n{initiatives}")
 
 
-def wheel(ax=None):
-    """The four strategies around "Tillsammans möter vi invånarnas behov"."""
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Circle, FancyBboxPatch
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 7))
-    ax.set(xlim=(-1.6, 1.6), ylim=(-1.6, 1.6), aspect="equal")
-    ax.set_axis_off()
-    ax.add_patch(Circle((0, 0), 0.55, color="#dd8452", alpha=0.9))
-    ax.text(0, 0, "Tillsammans\nmöter vi\ninvånarnas\nbehov", ha="center", va="center", fontsize=11,
-            color="white", fontweight="bold")
-    colors = ["#4c72b0", "#55a868", "#8172b3", "#937860"]
-    for (row, (x, y), color) in zip(data.load_strategies().itertuples(),
-                                    [(-0.85, 0.95), (0.85, 0.95), (0.85, -0.95), (-0.85, -0.95)], colors):
-        ax.add_patch(FancyBboxPatch((x - 0.68, y - 0.42), 1.36, 0.84, boxstyle="round,pad=0.03",
-                                    color=color, alpha=0.9))
-        title = "\n".join(_wrap(row.titel, 22))
-        ax.text(x, y, f"Strategi {row.strategi}\n{title}", ha="center", va="center", color="white", fontsize=9)
-    ax.set_title("Fyra strategier för omställning")
-    return ax
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    import textwrap
-
-    return textwrap.wrap(text, width)
-
-
 # --------------------------------------------------------------------------- follow-up: mätområden and åtaganden
 
 #: Swedish names of the lists in ``strategy_lists.csv``.
@@ -142,9 +115,15 @@ _SEED_001 = SEED_TITLES["001_810176a096e53aad.txt"]
 
 
 def strategy_list(number: int, lista: str) -> list[str]:
-    """One list of a strategy exactly as printed in the plan (seed 001), e.g. ``strategy_list(2, "matomraden")``.
+    """One list of a strategy, its items exactly as printed in the plan (seed 001).
 
-    A sub-item is prefixed by the heading it stands under when there is one.
+    The items are not prefixed: the heading a sub-item stands under, when there is one, is the
+    ``grupp`` of :func:`measurement_areas`.
+
+    Examples
+    --------
+    >>> strategy_list(2, "matomraden")[:2]
+    ['Tillgänglighet', 'Samordning av vård, insatser och omsorg']
     """
     if lista not in LIST_NAMES:
         raise ValueError(f"lista must be one of {', '.join(LIST_NAMES)}, got {lista!r}")
@@ -209,8 +188,6 @@ def follow_up_markdown(kommun: str | None = None) -> str:
     kommun : str, optional
         One of the 13 municipalities; checked, so a misspelling raises ``ValueError`` with a suggestion.
     """
-    from .schemas import KOMMUNER
-
     if kommun is not None and kommun not in KOMMUNER:
         raise ValueError(f"unknown municipality {kommun!r}{data.suggest(kommun, KOMMUNER)}")
     who = f"{kommun} och de andra tolv kommunerna" if kommun else "Länets tretton kommuner"

@@ -1,5 +1,8 @@
 """The shift 2019 → 2023: summaries, views and a filter over the coded initiatives of seed 004.
 
+Its figures are in :mod:`naravard_lib.plots` (:func:`~naravard_lib.plots.transition_heatmap`,
+:func:`~naravard_lib.plots.dumbbell`).
+
 Levels follow ``data/codebook.csv`` (0 did not exist … 4 introduced across the whole system).
 Rows that repeat an earlier row (``samma_som``) are shown in listings but counted once in every
 summary.
@@ -7,11 +10,10 @@ summary.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from . import data
-from .plots import despine
+from .formatting import format_number
 from .schemas import FOKUSOMRADEN
 
 LEVELS = range(5)
@@ -141,8 +143,6 @@ def indicator_table() -> pd.DataFrame:
 
     An event's year has its own column; a value read from words (0 from "Fanns ej") is marked "härledd".
     """
-    from .formatting import format_number
-
     table = indicators()
 
     def value(amount, unit: str) -> str:
@@ -159,38 +159,3 @@ def indicator_table() -> pd.DataFrame:
         "Härledd": [b if t == "härledd" else "–" for t, b in zip(table["typ"], table["berakning"])],
         "Källans ord 2023": table["citat_2023"].fillna("–").replace("", "–"),
     })
-
-
-# --------------------------------------------------------------------------- figures
-
-def dumbbell(table: pd.DataFrame | None = None, ax=None):
-    """Each initiative's level 2019 (grey) and 2023 (orange) joined by a line, grouped by area."""
-    t = initiatives(distinct=True) if table is None else table
-    t = (t.assign(_area=t["fokusomrade"].map(FOKUSOMRADEN.index))
-          .sort_values(["_area", "niva_2023", "niva_2019"]).reset_index(drop=True))
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.28 * len(t) + 1))
-    y = range(len(t))
-    ax.hlines(y, t["niva_2019"], t["niva_2023"], color="#b0b0b0", linewidth=2)
-    ax.scatter(t["niva_2019"], y, color="#7f7f7f", label="2019", zorder=3)
-    ax.scatter(t["niva_2023"], y, color="#dd8452", label="2023", zorder=3)
-    ax.set_yticks(list(y), t["namn"], fontsize=7)
-    ax.set_xticks(list(LEVELS), [str(v) for v in LEVELS])
-    ax.set(xlabel="mognadsnivå (0 fanns inte … 4 i hela systemet)", title="Från 2019 till 2023, insats för insats")
-    for boundary in t.index[t["fokusomrade"].ne(t["fokusomrade"].shift()) & (t.index > 0)]:
-        ax.axhline(boundary - 0.5, color="#e0e0e0", linewidth=0.8)  # between focus areas
-    ax.invert_yaxis()
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    despine(ax)
-    return ax
-
-
-def heatmap(ax=None):
-    """The transition matrix as a heatmap with counts."""
-    import seaborn as sns
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4))
-    sns.heatmap(transition_matrix(), annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, linewidths=0.5)
-    ax.set(title="Antal insatser: nivå 2019 × nivå 2023")
-    return ax

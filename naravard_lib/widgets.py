@@ -12,13 +12,17 @@ widget state of a saved notebook shows the same page a reader would see after ru
 
 from __future__ import annotations
 
+import hashlib
 import html
 
+import mistune
 import pandas as pd
+from IPython.display import display
 
-from . import strategies, transition
+from . import form, strategies, transition
 from .allocation import Scenario, what_if_table
 from .formatting import format_number, format_sek, parse_kronor, swedish_table
+from .plots import PALETTE, TableOutput
 from .schemas import FOKUSOMRADEN
 
 _MONEY_MAX = 100_000_000
@@ -26,7 +30,7 @@ _STYLE = {"description_width": "190px"}
 
 
 def _ipywidgets():
-    try:
+    try:  # imported here, not at the top: a plain message instead of a traceback when it is missing
         import ipywidgets
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError("The interactive parts need ipywidgets: run `make lab` (it installs everything) "
@@ -41,26 +45,19 @@ NOT_RUN_NOTE = ("[Här visas reglagen när du kör cellen med Skift + Enter. Öp
 
 def show(view) -> None:
     """Display a widget view, with a Swedish note instead of Python's repr as the plain-text fallback."""
-    from IPython.display import display
-
     bundle = view._repr_mimebundle_()
     bundle["text/plain"] = NOT_RUN_NOTE
     display(bundle, raw=True)
 
 
 def table_html(frame: pd.DataFrame, caption: str = "", left: tuple[str, ...] = ()) -> str:
-    """A display table as plain HTML: caption, column headers scoped, text columns left-aligned."""
-    def style(column) -> str:
-        return "text-align:left" if column in left else "text-align:right;white-space:nowrap"
+    """A table for an ``HTML`` widget: :class:`naravard_lib.plots.TableOutput` on its own (scoped headers).
 
-    head = "".join(f'<th scope="col" style="{style(c)}">{html.escape(str(c))}</th>' for c in frame.columns)
-    rows = "".join(
-        "<tr>" + "".join(f'<td style="{style(c)}">{html.escape(str(v))}</td>' for c, v in zip(frame.columns, row))
-        + "</tr>"
-        for row in frame.itertuples(index=False))
-    caption_html = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<table class="naravard-tabell">{caption_html}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{rows}</tbody></table>")
+    Its id is made from the caption and headings, so two tables on one page never share one and the
+    same table always gives the same HTML.
+    """
+    key = "\x1f".join([caption, *map(str, frame.columns)]).encode("utf-8")
+    return TableOutput(frame, caption, left, name=f"tabell-{hashlib.sha1(key).hexdigest()[:10]}", standalone=True).html
 
 
 def bars_html(values: pd.Series, title: str, alt: str, highlight: str | None = None) -> str:
@@ -69,8 +66,6 @@ def bars_html(values: pd.Series, title: str, alt: str, highlight: str | None = N
     Drawn by the browser in no time (a matplotlib PNG takes a few hundred milliseconds on a small
     machine), sharp at any zoom, and its text is real text. ``alt`` is the chart's text alternative.
     """
-    from .plots import PALETTE
-
     ordered = values.sort_values(ascending=False)
     largest = max(float(ordered.max()), 1.0)
     rows = []
@@ -289,8 +284,6 @@ class StrategyExplorer:
 
     def update(self) -> None:
         """Show the chosen strategy's profile."""
-        import mistune
-
         self.text = strategies.profile_markdown(self.choice.value)
         self.profile.value = mistune.html(self.text)
 
@@ -319,12 +312,7 @@ class FollowUpForm:
     """
 
     def __init__(self, report: str = "Jönköpings län", folder=None, kommun: str | None = None):
-        import html
-
-        from . import form
-
         widgets = _ipywidgets()
-        self._form_module = form
         self.form = form.load_form()
         self.path = form.answers_path(report, folder)
         self.error: form.FormError | None = None
@@ -365,9 +353,6 @@ class FollowUpForm:
 
     # building
     def _item_box(self, item, widgets, wide):
-        import html
-
-        form = self._form_module
         parts = {"label": widgets.HTML(f"<p><b>{html.escape(item.label)}</b></p>")}
         if item.is_choice:
             parts["choice"] = widgets.RadioButtons(options=list(item.options), value=None, layout=wide)
@@ -417,7 +402,6 @@ class FollowUpForm:
     def _changed(self, item_id: str, what: str, value) -> None:
         if self._syncing:
             return
-        form = self._form_module
         try:
             if what == "choice":
                 self.answers.set_choice(item_id, value)
@@ -429,8 +413,6 @@ class FollowUpForm:
                 checks = self.controls[item_id]["checks"]
                 self.answers.set_checked(item_id, [k for k, box in checks.items() if box.value])
         except form.FormError as error:
-            import html
-
             self._say(html.escape(error.sv), error=True)
             return
         self._show_state(item_id)
@@ -491,9 +473,6 @@ class FollowUpForm:
 
     def save(self) -> bool:
         """Save the answers atomically; on a problem, show it and keep the earlier file."""
-        import html
-
-        form = self._form_module
         if self.error is not None:
             self._say(f"Sparar inte: {html.escape(self.error.sv)}", error=True)
             return False
@@ -508,9 +487,6 @@ class FollowUpForm:
 
     def export(self) -> list:
         """Write the answers as Markdown and HTML next to the answers file."""
-        import html
-
-        form = self._form_module
         try:
             written = form.export(self.answers, self.path.parent)
         except form.FormError as error:
@@ -609,8 +585,6 @@ class Dashboard:
         self.what_if.update()
 
     def _texts(self, kommun: str) -> None:
-        import mistune
-
         dashboard = self._dashboard
         name = html.escape(kommun)
         self.figures.value = (

@@ -18,7 +18,14 @@ sys.path.insert(0, str(Path(__file__).parent / "browser"))
 from harness import BROWSER_SKIP  # noqa: E402
 
 CHROMIUM = shutil.which("chromium")
-collect_ignore = [] if CHROMIUM else ["browser"]
+# Fixture notebooks (tests/notebooks/, the papermill way) are inputs of tests, not notebooks for nbval to check.
+collect_ignore = ["notebooks"] + ([] if CHROMIUM else ["browser"])
+
+
+def pytest_ignore_collect(collection_path, config):
+    """conftest.py files are plugins, not test modules: ``--doctest-modules`` (make test) must not import them
+    again (two of them, here and in browser/, would clash by name)."""
+    return True if collection_path.name == "conftest.py" else None
 
 
 def pytest_terminal_summary(terminalreporter):

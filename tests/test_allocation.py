@@ -147,3 +147,23 @@ def test_change_decomposition_adds_up():
     assert change.loc["Aneby", "change"] == 478_810 - 505_708
     # the pool shrank by 1 484 846 kr, so the pool effect is negative everywhere
     assert (change["pool_effect"] < 0).all()
+
+
+# --------------------------------------------------------------------------- the what-if computation
+
+
+def test_default_scenario_reproduces_the_published_2024_table():
+    table = al.what_if_table()
+    assert (table["skillnad"] == 0).all()
+    assert table["belopp"].sum() == 25_821_973
+
+
+def test_largest_remainder_adds_up_to_the_pool_after_set_asides():
+    table = al.what_if_table(al.Scenario(pool=30_000_000, digitalisering=0, lanssamordning=2_000_000,
+                                         rounding="largest_remainder", base_share=0.3))
+    assert table["belopp"].sum() == 28_000_000
+
+
+def test_an_equal_base_moves_money_to_small_municipalities():
+    table = al.what_if_table(al.Scenario(base_share=0.2)).set_index("kommun")
+    assert table.at["Aneby", "skillnad"] > 0 > table.at["Jönköping", "skillnad"]

@@ -8,7 +8,8 @@ import nbformat
 import pytest
 
 from naravard_lib import allocation as al
-from naravard_lib import dashboard, data, paths
+from naravard_lib import dashboard, dashboard_server, data, paths
+from naravard_lib.cli import app
 from naravard_lib.errors import ParameterError
 from naravard_lib.report import allocation_overview
 
@@ -114,7 +115,7 @@ def test_the_dashboard_starts_at_the_chosen_municipality(board):
     assert board.note.value == ""
     # the what-if table names its rows (the municipality column is the first one)
     assert board.what_if.display_table().columns[0] == "Kommun"
-    assert '<th scope="col" style="text-align:left">Kommun</th>' in board.what_if.table_view.value
+    assert 'scope="col" >Kommun</th>' in board.what_if.table_view.value
 
 
 def test_choosing_a_municipality_updates_every_part(board):
@@ -140,7 +141,7 @@ def test_the_dashboard_refuses_an_unknown_municipality_from_code():
 
 
 def test_the_dashboard_notebook_is_stripped_library_calls_on_the_project_kernel():
-    notebook = nbformat.read(dashboard.NOTEBOOK, as_version=4)
+    notebook = nbformat.read(dashboard_server.NOTEBOOK, as_version=4)
     assert notebook.metadata.kernelspec.name == paths.KERNEL_NAME
     assert notebook.metadata.title == dashboard.TITLE
     assert notebook.cells[0].source.startswith(f"# {dashboard.TITLE}\n")
@@ -154,56 +155,74 @@ def test_the_dashboard_notebook_is_stripped_library_calls_on_the_project_kernel(
 
 
 def test_voila_serves_on_loopback_with_code_hidden_by_default():
-    argv = dashboard.voila_command()
-    assert argv[1:3] == ["-m", "naravard_lib.dashboard_server"] and argv[3] == str(dashboard.NOTEBOOK)
+    argv = dashboard_server.voila_command()
+    assert argv[1:3] == ["-m", "naravard_lib.voila_app"] and argv[3] == str(dashboard_server.NOTEBOOK)
     for option in ("--Voila.ip=127.0.0.1", "--port=8866", "--strip_sources=True", "--show_tracebacks=False",
-                   "--no-browser", f"--template={dashboard.TEMPLATE}", "--VoilaExporter.language_code=sv",
-                   f"--CappedKernelManager.max_kernels={dashboard.DEFAULT_MAX_KERNELS}",
+                   "--no-browser", f"--template={dashboard_server.TEMPLATE}", "--VoilaExporter.language_code=sv",
+                   f"--CappedKernelManager.max_kernels={dashboard_server.DEFAULT_MAX_KERNELS}",
                    "--MappingKernelManager.cull_idle_timeout=300"):
         assert option in argv
-    assert "--Voila.ip=0.0.0.0" in dashboard.voila_command(ip="0.0.0.0")
+    assert "--Voila.ip=0.0.0.0" in dashboard_server.voila_command(ip="0.0.0.0")
 
 
 def test_the_template_is_found_through_jupyter_path_and_drops_the_cdn():
-    env = dashboard.environment({"JUPYTER_PATH": "/elsewhere"})
-    assert env["JUPYTER_PATH"].split(":") == [str(dashboard.TEMPLATE_ROOT), "/elsewhere"]
-    folder = dashboard.TEMPLATE_ROOT / "voila" / "templates" / dashboard.TEMPLATE
+    env = dashboard_server.environment({"JUPYTER_PATH": "/elsewhere"})
+    assert env["JUPYTER_PATH"].split(":") == [str(dashboard_server.TEMPLATE_ROOT), "/elsewhere"]
+    folder = dashboard_server.TEMPLATE_ROOT / "voila" / "templates" / dashboard_server.TEMPLATE
     assert json.loads((folder / "conf.json").read_text())["base_template"] == "lab"
     template = (folder / "index.html.j2").read_text()
     assert "voila/templates/lab/index.html.j2" in template and "'cdn.jsdelivr.net' not in line" in template
 
 
-def test_main_prints_the_address_and_warns_when_serving_the_network(monkeypatch, capsys):
+def _naravard(*argv) -> int:
+    """``naravard dashboard ...`` in this process; its exit code."""
+    with pytest.raises(SystemExit) as stopped:
+        app(["dashboard", *argv], prog_name="naravard")
+    return stopped.value.code
+
+
+def test_naravard_dashboard_prints_the_address_and_warns_when_serving_the_network(monkeypatch, capsys):
     started = []
-    monkeypatch.setattr(dashboard.os, "execve", lambda path, argv, env: started.append((argv, env)))
-    dashboard.main(["--port", "9000"])
+    monkeypatch.setattr(dashboard_server.os, "execve", lambda path, argv, env: started.append((argv, env)))
+    assert _naravard("--port", "9000") == 0
     out = capsys.readouterr().out
     assert "http://127.0.0.1:9000/" in out and "Only this machine" in out
-    assert "--Voila.ip=127.0.0.1" in started[0][0] and str(dashboard.TEMPLATE_ROOT) in started[0][1]["JUPYTER_PATH"]
-    dashboard.main(["--ip", "0.0.0.0", "--port", "9001"])
+    assert "--Voila.ip=127.0.0.1" in started[0][0]
+    assert str(dashboard_server.TEMPLATE_ROOT) in started[0][1]["JUPYTER_PATH"]
+    assert _naravard("--ip", "0.0.0.0", "--port", "9001", "--max-kernels", "3", "--cull-after", "60") == 0
     out = capsys.readouterr().out
-    assert "anyone who can reach this machine on port 9001" in out and "--Voila.ip=0.0.0.0" in started[1][0]
+    assert "anyone who can reach this machine on port 9001" in out and "3 at most" in out
+    assert {"--Voila.ip=0.0.0.0", "--CappedKernelManager.max_kernels=3", "--MappingKernelManager.cull_idle_timeout=60",
+            "--MappingKernelManager.cull_interval=12"} <= set(started[1][0])
 
 
-def test_main_refuses_a_port_in_use_in_one_line(monkeypatch, capsys):
+def test_naravard_dashboard_refuses_a_port_in_use_in_one_line(monkeypatch, capsys):
     import socket
 
-    monkeypatch.setattr(dashboard.os, "execve", lambda *args: pytest.fail("Voilà must not start"))
+    monkeypatch.setattr(dashboard_server.os, "execve", lambda *args: pytest.fail("Voilà must not start"))
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        assert dashboard.main(["--port", str(port)]) == 2
+        assert _naravard("--port", str(port)) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1
     assert f"cannot listen on 127.0.0.1 port {port}" in captured.err and f"PORT={port + 1}" in captured.err
-    assert dashboard.main(["--ip", "192.0.2.1", "--port", "9000"]) == 2  # not an address of this machine
+    assert _naravard("--ip", "192.0.2.1", "--port", "9000") == 2  # not an address of this machine
     err = capsys.readouterr().err
     assert "cannot listen on 192.0.2.1" in err and "one of this machine's addresses" in err
 
 
-def test_main_rejects_a_bad_port_in_one_line(capsys):
-    with pytest.raises(SystemExit) as stopped:
-        dashboard.main(["--port", "70000"])
-    assert stopped.value.code == 2
-    assert "--port: 70000 is not a port number" in capsys.readouterr().err
+@pytest.mark.parametrize("argv, message", [
+    (["--port", "70000"], "error: --port: 70000 is not a port number (1-65535)"),
+    (["--port", "0"], "error: --port: 0 is not a port number (1-65535)"),
+    (["--port", "abc"], "error: Invalid value for '--port'"),
+    (["--max-kernels", "1"], "error: --max-kernels: 1 leaves no room for a visitor beside the pre-heated kernel"),
+    (["--cull-after", "5"], "error: --cull-after: 5 seconds is too short for a page to load; give 10 or more"),
+    (["--pool", "2"], "error: No such option: --pool"),
+])
+def test_naravard_dashboard_rejects_a_bad_option_in_one_line(monkeypatch, capsys, argv, message):
+    monkeypatch.setattr(dashboard_server.os, "execve", lambda *args: pytest.fail("Voilà must not start"))
+    assert _naravard(*argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1 and captured.err.startswith(message)

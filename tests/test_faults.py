@@ -19,10 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import psutil
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
 
 from naravard_lib import batch, paths
 from naravard_lib.parameters import select
@@ -30,36 +28,14 @@ from naravard_lib.parameters import select
 slow = pytest.mark.slow  # runs kernels or the real CLI in a subprocess
 
 PREVIOUS = ("aneby", "habo", "mullsjo")  # the reports already in the output folder before each test
-
-_BEHAVIOUR = """\
-import json, os, pathlib, time
-if "FAULT_DIR" in os.environ:
-    pathlib.Path(os.environ["FAULT_DIR"], kommun + ".pid").write_text(str(os.getpid()))
-action = json.loads(os.environ.get("FAULTS", "{}")).get(kommun, "")
-if action == "fail":
-    raise RuntimeError("forced failure for " + kommun)
-if action.startswith("sleep:"):
-    time.sleep(float(action[6:]))
-if action == "kill-kernel":
-    os.kill(os.getpid(), 9)
-if action == "kill-worker":
-    os.kill(os.getppid(), 9)  # the kernel's parent is the worker that runs this report
-"""
+FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks"
 
 
 def _template(folder: Path) -> Path:
-    parameters = new_code_cell('kommun = "Aneby"\nvisa_karta = True\nrubrik = ""')
-    parameters.metadata["tags"] = ["parameters"]
-    # Figures made up from the name: the kernel needs no pandas, so each report takes about a second.
-    figures = new_code_cell('from IPython.display import JSON\nJSON({"kommun": kommun, "nara_vard_2024": 1000 * '
-                            'len(kommun), "per_invanare_2024": 70.5, "andel_medel_2024_pct": 1.85, '
-                            '"forandring_2023_2024": -100})')
-    figures.metadata["tags"] = ["key-figures"]
-    notebook = new_notebook(cells=[parameters, new_code_cell(_BEHAVIOUR), figures])
-    notebook.metadata["kernelspec"] = {"name": paths.KERNEL_NAME, "display_name": "naravard", "language": "python"}
-    path = folder / "template.ipynb"
-    nbformat.write(notebook, path)
-    return path
+    """``tests/notebooks/fault_template.ipynb`` copied into ``folder``: a tiny template whose behaviour per
+    municipality comes from ``$FAULTS`` (fail, sleep, kill its kernel or its worker); figures made up from
+    the name, so the kernel needs no pandas and a report takes about a second."""
+    return Path(shutil.copy(FIXTURE_NOTEBOOKS / "fault_template.ipynb", Path(folder) / "template.ipynb"))
 
 
 @pytest.fixture(scope="module")

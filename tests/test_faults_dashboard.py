@@ -1,6 +1,6 @@
 """The dashboard under load: twenty visitors at once on loopback, a cap on kernels, culling.
 
-Voilà is started as ``make dashboard`` starts it (:func:`naravard_lib.dashboard.voila_command`),
+Voilà is started as ``make dashboard`` starts it (:func:`naravard_lib.dashboard_server.voila_command`),
 with a cap of three kernels and a culling time of a few seconds, so the test sees the whole life
 of the kernels. Kernels are counted as the server's ``ipykernel_launcher`` child processes.
 """
@@ -17,7 +17,7 @@ import psutil
 import pytest
 
 from harness import free_port, start_server, stop_server
-from naravard_lib import dashboard
+from naravard_lib import dashboard, dashboard_server
 
 CAP = 3
 CULL_AFTER = 6  # seconds; the real default is 300
@@ -58,10 +58,10 @@ def _wait(condition, timeout: float, what: str) -> None:
 def test_twenty_visitors_at_once_stay_under_the_cap_and_idle_kernels_are_culled(tmp_path):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = dashboard.environment()
+    env = dashboard_server.environment()
     env.update(JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_DATA_DIR=str(tmp_path / "data"),
                TMPDIR=str(tmp_path))
-    argv = dashboard.voila_command(port=port, max_kernels=CAP, cull_after=CULL_AFTER, cull_interval=1)
+    argv = dashboard_server.voila_command(port=port, max_kernels=CAP, cull_after=CULL_AFTER, cull_interval=1)
     proc = start_server(argv, f"{url}/voila/templates/lab/static/index.css", env=env, timeout=90,
                         log=tmp_path / "voila.log")
     try:

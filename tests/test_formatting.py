@@ -1,4 +1,6 @@
-from naravard_lib.formatting import NBSP, format_mnkr, format_number, format_percent, format_sek
+import pytest
+
+from naravard_lib.formatting import NBSP, format_mnkr, format_number, format_percent, format_sek, parse_kronor
 
 
 def _plain(text: str) -> str:
@@ -24,3 +26,10 @@ def test_numbers_and_their_units_never_break_across_lines():
     assert format_number(-1_484_848) == "−1\u00a0484\u00a0848"
     for text in (format_sek(1244655, 2), format_percent(100), format_number(-1689), format_mnkr(28_921_974)):
         assert " " not in text, repr(text)
+
+
+def test_parse_kronor_accepts_swedish_spellings_only():
+    assert parse_kronor("28 921 974") == parse_kronor("28921974 kr") == parse_kronor("28\u00a0921\u00a0974") == 28_921_974
+    for bad in ("28,5", "1.5", "", "28 92 974"):
+        with pytest.raises(ValueError, match="hela kronor"):
+            parse_kronor(bad)

@@ -220,7 +220,7 @@ def quick_rebuild(kit, monkeypatch):
 
 
 def test_a_rerun_refuses_an_edited_file_and_force_replaces_it(kit, tmp_path, monkeypatch, quick_rebuild):
-    from naravard_lib import deck as deck_module
+    from naravard_lib import kit as kit_module
 
     shutil.copytree(kit.folder, tmp_path / "kit")  # the module's kit, as an earlier build left it
     recorded = dict(reversed(line.split("  ")) for line in (tmp_path / "kit" / MARKER).read_text().splitlines())
@@ -233,7 +233,7 @@ def test_a_rerun_refuses_an_edited_file_and_force_replaces_it(kit, tmp_path, mon
     before = {p: p.read_bytes() for p in (tmp_path / "kit").rglob("*") if p.is_file()}
     calls = []
     with monkeypatch.context() as patch:
-        patch.setattr(deck_module, "write_decks", lambda *args: calls.append(args))  # must not be reached
+        patch.setattr(kit_module, "write_decks", lambda *args: calls.append(args))  # must not be reached
         result = _kit_cli(tmp_path / "kit")
     assert result.exit_code == 2 and calls == []
     lines = result.output.strip().splitlines()

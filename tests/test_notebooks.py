@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -14,6 +17,7 @@ from naravard_lib.refresh import reference_notebooks
 
 ALL = sorted(p for p in paths.NOTEBOOKS_DIR.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
+FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks"  # small notebooks the tests run, the papermill way
 
 
 def _cells(path):
@@ -53,20 +57,32 @@ def test_only_interactive_cells_escape_comparison(path):
 
 
 def test_nbval_fails_when_a_reproduced_figure_changes(tmp_path):
-    notebook = nbformat.read(paths.NOTEBOOKS_DIR / "01_fordelning.ipynb", as_version=4)
+    """nbval, as ``make test`` runs it, passes a fixture notebook with the true figure and fails one with it changed.
+
+    ``tests/notebooks/reproduced_figure.ipynb`` holds Jönköping's 2024 amount as text and in a table, as the
+    reference notebooks do; the copy with one krona more in both stored outputs must fail in both cells.
+    """
+    fixture = FIXTURE_NOTEBOOKS / "reproduced_figure.ipynb"
+    notebook = nbformat.read(fixture, as_version=4)
     changed = 0
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
-            for mime in ("text/plain", "text/html"):
-                text = output.get("data", {}).get(mime, "")
+            for holder, key in [(output, "text"), *((output.get("data", {}), m) for m in ("text/plain", "text/html"))]:
+                text = holder.get(key, "")
                 if format_number(10_234_342) in text:  # as the formatter writes it (no-break spaces)
-                    output["data"][mime] = text.replace(format_number(10_234_342), format_number(10_234_343))
+                    holder[key] = text.replace(format_number(10_234_342), format_number(10_234_343))
                     changed += 1
-    assert changed
-    target = tmp_path / "01_fordelning.ipynb"
-    nbformat.write(notebook, target)
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
-                          "--nbval-current-env", "--nbval-sanitize-with", str(paths.PROJECT_ROOT / "tests/nbval_sanitize.cfg"),
-                          str(target)], capture_output=True, text=True, cwd=paths.NOTEBOOKS_DIR)
-    assert run.returncode != 0
+    assert changed == 3  # the figure printed, and the table as HTML and as text
+    nbformat.write(notebook, tmp_path / "changed.ipynb")
+    shutil.copy(fixture, tmp_path / "true.ipynb")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")  # node ids relative to tmp_path
+    run = subprocess.run([sys.executable, "-m", "pytest", "-v", "-c", "pytest.ini", "-p", "no:cacheprovider", "--nbval",
+                          "--nbval-current-env",
+                          "--nbval-sanitize-with", str(paths.PROJECT_ROOT / "tests/nbval_sanitize.cfg"),
+                          "true.ipynb", "changed.ipynb"], capture_output=True, text=True, cwd=tmp_path)
+    # nbval names a cell "true.ipynb::Cell 0" (or "true::ipynb::Cell 0" in pytest's verbose lines)
+    outcomes = {f"{name} {cell}": outcome for name, cell, outcome in
+                re.findall(r"^(\w+)(?:\.|::)ipynb::Cell (\d+) (PASSED|FAILED)", run.stdout, re.MULTILINE)}
+    assert outcomes == {"true 0": "PASSED", "true 1": "PASSED", "true 2": "PASSED",
+                        "changed 0": "PASSED", "changed 1": "FAILED", "changed 2": "FAILED"}, run.stdout[-3000:]
     assert "10 234 343" in run.stdout.replace("\xa0", " ")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 from matplotlib import colors as mcolors
 
-from naravard_lib import plots, report
+from naravard_lib import data, plots, report, transition
 from naravard_lib.schemas import KOMMUNER
 
 
@@ -92,3 +94,40 @@ def test_highlighted_bar_is_plain_without_colour():
     hatched = [bar for bar in ax.patches if bar.get_hatch()]
     assert len(hatched) == 1 and hatched[0].get_width() == 927_826
     assert [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"] == ["Habo"]
+
+
+def test_the_2019_2023_figures_draw_every_initiative_and_the_matrix():
+    initiatives = transition.initiatives(distinct=True)
+    ax = plots.dumbbell(initiatives)
+    assert len(ax.collections) >= 2 and len(ax.get_yticklabels()) == len(initiatives)
+    matrix = transition.transition_matrix()
+    ax = plots.transition_heatmap(matrix)
+    assert ax.get_title().startswith("Antal insatser")
+    assert sorted(int(t.get_text()) for t in ax.texts) == sorted(matrix.to_numpy().ravel().tolist())
+
+
+def test_the_strategy_wheel_names_the_four_strategies():
+    ax = plots.strategy_wheel(data.load_strategies())
+    assert "Strategi 3\nFörändrade arbetssätt" in [t.get_text() for t in ax.texts]
+    assert sum(t.get_text().startswith("Strategi ") for t in ax.texts) == 4
+
+
+def test_table_output_gives_the_report_s_markup_deterministically_and_escaped():
+    frame = pd.DataFrame({"Insats": ["<vecka 2 & andel>50 %"], "Belopp (kr)": ["1\xa0000"], "Antal": [3]})
+    table = plots.TableOutput(frame, caption="A <b> & B", left=("Insats",), name="insatser")
+    assert table.html == plots.TableOutput(frame, caption="A <b> & B", left=("Insats",), name="insatser").html
+    assert table._repr_html_() == table.html == report.html_table(frame, ("Insats",), "insatser", "A <b> & B")
+    assert '<table id="T_insatser">' in table.html and "<caption>A &lt;b&gt; &amp; B</caption>" in table.html
+    assert "&lt;vecka 2 &amp; andel&gt;50 %" in table.html and "#T_insatser th.col0 {\n  text-align: left;" in table.html
+    assert "scope=" not in table.html  # the report's page adds scopes when it publishes the table
+
+
+def test_table_output_on_its_own_scopes_headers_and_right_aligns_numbers():
+    frame = pd.DataFrame({"Kommun": ["Habo"], "Belopp (kr)": ["1\xa0000"]})
+    html = plots.TableOutput(frame, caption="Belopp", left=("Kommun",), name="b", standalone=True).html
+    assert '<table id="T_b" class="naravard-tabell">' in html
+    assert re.findall(r"<th [^>]*>", html) == [
+        '<th id="T_b_level0_col0" class="col_heading level0 col0" scope="col" >',
+        '<th id="T_b_level0_col1" class="col_heading level0 col1" scope="col" >']
+    assert "#T_b th.col1 {\n  text-align: right;" in html
+    assert "#T_b_row0_col1 {\n  text-align: right;\n  white-space: nowrap;" in html

@@ -128,11 +128,6 @@ def test_indicators_are_quoted_from_the_seed(seeds):
     assert set(table["initiativ_id"]) <= set(data.load_initiatives()["id"])
 
 
-def test_figures_draw():
-    assert len(transition.dumbbell().collections) >= 2
-    assert transition.heatmap().get_title().startswith("Antal insatser")
-
-
 def test_filter_can_count_each_initiative_once():
     assert len(transition.filter_initiatives(distinct=True)) == 44
     assert 46 not in set(transition.filter_initiatives(strategi=1, distinct=True)["id"])

@@ -1,6 +1,6 @@
 """The dashboard where its users see it: Voilà serving ``notebooks/oversikt.ipynb`` to chromium.
 
-Voilà is started as ``make dashboard`` starts it (:func:`naravard_lib.dashboard.voila_command`), on a
+Voilà is started as ``make dashboard`` starts it (:func:`naravard_lib.dashboard_server.voila_command`), on a
 free loopback port, with Jupyter's runtime files in a temp folder. The page is read as a reader
 sees it and used with the keyboard and mouse; what it shows is checked against the library.
 Timings are not asserted here: ``benchmarks/dashboard.py`` measures them.
@@ -13,7 +13,7 @@ import re
 import pytest
 
 from harness import axe_violations, free_port, screenshot, start_server, stop_server
-from naravard_lib import dashboard
+from naravard_lib import dashboard, dashboard_server
 from naravard_lib.allocation import Scenario, what_if_table
 from naravard_lib.formatting import format_sek
 
@@ -32,10 +32,10 @@ def voila(tmp_path_factory):
     """The dashboard served by Voilà on 127.0.0.1 (one pre-heated kernel); its address."""
     home = tmp_path_factory.mktemp("voila")
     port = free_port()
-    env = dashboard.environment()
+    env = dashboard_server.environment()
     env.update(JUPYTER_RUNTIME_DIR=str(home / "runtime"), JUPYTER_DATA_DIR=str(home / "data"), TMPDIR=str(home))
     url = f"http://127.0.0.1:{port}"
-    proc = start_server(dashboard.voila_command(port=port), f"{url}/voila/templates/lab/static/index.css",
+    proc = start_server(dashboard_server.voila_command(port=port), f"{url}/voila/templates/lab/static/index.css",
                         env=env, timeout=90, log=home / "voila.log")
     yield url
     stop_server(proc)
