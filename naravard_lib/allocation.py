@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from . import data
+from . import data, paths, periods
 from .errors import RecoveryError
 from .formatting import format_number, format_sek
 from .schemas import KOMMUNER
@@ -429,30 +429,44 @@ def analyse_2019_2022(total_range: tuple[int, int] = (300_000, 450_000)) -> pd.D
     return pd.DataFrame(rows)
 
 
-def change_2023_2024() -> pd.DataFrame:
-    """Change in the Nära vård amount 2023 → 2024 per municipality, decomposed (see :func:`_change`)."""
-    return _change().copy()
+def change(period: str | None = None) -> pd.DataFrame:
+    """Change in the Nära vård amount from the single year before ``period`` to ``period``, decomposed.
 
+    ``period`` defaults to the latest single year of the data folder; the year before is
+    :func:`naravard_lib.periods.previous_year`. The columns are named by the two years
+    (``amount_2023, amount_2024, share_2023_pct, share_2024_pct``), so a table shows which years it compares.
 
-@lru_cache(maxsize=1)
-def _change() -> pd.DataFrame:
-    """Change in the Nära vård amount 2023 → 2024 per municipality, decomposed.
-
-    ``pool_effect = (P24 - P23) * s23`` is what the change of pool alone would give;
-    ``share_effect = P24 * (s24 - s23)`` what the change of population share alone would give;
+    ``pool_effect = (P1 - P0) * s0`` is what the change of pool alone would give;
+    ``share_effect = P1 * (s1 - s0)`` what the change of population share alone would give;
     ``rounding`` is what per-cell rounding adds, so the three add up to the published change.
+
+    Raises
+    ------
+    ValueError
+        When there is no single year before ``period``.
     """
-    p23, p24 = pools("2023")["Nära vård"], pools("2024")["Nära vård"]
-    s23, s24 = exact_shares(populations("2023")), exact_shares(populations("2024"))
-    a23 = data.allocation_table("2023")["Nära vård"]
-    a24 = data.allocation_table("2024")["Nära vård"]
-    result = pd.DataFrame({"amount_2023": a23, "amount_2024": a24})
-    result["change"] = result["amount_2024"] - result["amount_2023"]
-    result["pool_effect"] = [float((p24 - p23) * s23[k]) for k in result.index]
-    result["share_effect"] = [float(p24 * (s24[k] - s23[k])) for k in result.index]
+    period = period or periods.latest_year()
+    before = periods.previous_year(period)
+    if before is None:
+        raise ValueError(f"there is no single year before {period} to compare with")
+    return _change(str(paths.data_dir()), before, period).copy()
+
+
+@lru_cache(maxsize=8)
+def _change(folder: str, before: str, after: str) -> pd.DataFrame:
+    """The decomposition, cached per data folder (``folder`` is only the cache's key)."""
+    area = "Nära vård"
+    p0, p1 = pools(before)[area], pools(after)[area]
+    s0, s1 = exact_shares(populations(before)), exact_shares(populations(after))
+    a0 = data.allocation_table(before)[area]
+    a1 = data.allocation_table(after)[area]
+    result = pd.DataFrame({f"amount_{before}": a0, f"amount_{after}": a1})
+    result["change"] = result[f"amount_{after}"] - result[f"amount_{before}"]
+    result["pool_effect"] = [float((p1 - p0) * s0[k]) for k in result.index]
+    result["share_effect"] = [float(p1 * (s1[k] - s0[k])) for k in result.index]
     result["rounding"] = result["change"] - result["pool_effect"] - result["share_effect"]
-    result["share_2023_pct"] = [float(100 * s23[k]) for k in result.index]
-    result["share_2024_pct"] = [float(100 * s24[k]) for k in result.index]
+    result[f"share_{before}_pct"] = [float(100 * s0[k]) for k in result.index]
+    result[f"share_{after}_pct"] = [float(100 * s1[k]) for k in result.index]
     return result.rename_axis("kommun").reset_index()
 
 
@@ -460,29 +474,57 @@ def _change() -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Scenario:
-    """One what-if setting of the 2024 allocation. Defaults reproduce the published table."""
+    """One what-if setting of a year's allocation. Left out, a value is the published one.
 
-    pool: int = 28_921_974
-    digitalisering: int = 1_200_000
-    lanssamordning: int = 1_900_000
+    ``period`` defaults to the latest single year of the data folder; ``pool`` to its stated total
+    and ``set_asides`` (name → kronor, taken off the top) to the set-asides that total includes, so
+    ``Scenario()`` reproduces the published table (every difference 0 kr).
+    """
+
+    pool: int | None = None
+    set_asides: tuple[tuple[str, int], ...] | None = None
     base_share: float = 0.0
     rounding: str = "per_cell"
+    period: str | None = None
+
+    def resolved(self) -> "Scenario":
+        """This scenario with every left-out value filled in from the published figures."""
+        period = self.period or periods.latest_year()
+        published = published_pool(period)
+        pool = published["pool"] if self.pool is None else int(self.pool)
+        set_asides = published["set_asides"] if self.set_asides is None else tuple(self.set_asides)
+        return Scenario(pool, set_asides, self.base_share, self.rounding, period)
+
+
+def published_pool(period: str | None = None) -> dict:
+    """The stated total of ``period``'s Nära vård column and the set-asides it includes (name, kronor).
+
+    The names are the set-asides' labels after their last ``": "`` (``"Digitalisering"``).
+    """
+    period = period or periods.latest_year()
+    figures = data.load_published_figures().set_index("key")
+    stated = figures[(figures["kind"] == "stated_total") & (figures["period"] == period)
+                     & (figures["column"] == "Nära vård")]
+    key = stated.index[0]
+    included = figures.at[key, "includes"]
+    keys = included.split(";") if isinstance(included, str) and included else []
+    set_asides = tuple((str(figures.at[k, "label"]).split(": ")[-1], int(figures.at[k, "value"])) for k in keys)
+    return {"period": period, "pool": int(figures.at[key, "value"]), "set_asides": set_asides}
 
 
 def what_if_table(scenario: Scenario = Scenario()) -> pd.DataFrame:
-    """The 2024 split under ``scenario``, beside the published amounts.
+    """The year's split under ``scenario``, beside the published amounts.
 
     Returns
     -------
     pandas.DataFrame
         ``kommun, befolkning, belopp, per_invanare, publicerat, skillnad`` (belopp − publicerat).
     """
-    population = populations("2024")
+    scenario = scenario.resolved()
+    population = populations(scenario.period)
     key = blended_key(population, scenario.base_share) if scenario.base_share else population
-    amounts = split_pro_rata(scenario.pool, key, rounding=scenario.rounding,
-                                set_asides={"Digitalisering": scenario.digitalisering,
-                                            "Länssamordning": scenario.lanssamordning})
-    published = data.allocation_table("2024")["Nära vård"]
+    amounts = split_pro_rata(scenario.pool, key, rounding=scenario.rounding, set_asides=dict(scenario.set_asides))
+    published = data.allocation_table(scenario.period)["Nära vård"]
     table = pd.DataFrame({"befolkning": population, "belopp": amounts,
                           "per_invanare": per_capita(amounts, population), "publicerat": published})
     table["skillnad"] = table["belopp"] - table["publicerat"]

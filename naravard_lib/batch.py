@@ -47,9 +47,9 @@ from .errors import DiskFull, Interrupted, SetupError
 from .parameters import ReportParameters
 
 SUMMARY_FIELDS = [
-    "kommun", "slug", "status", "fel", "byggd", "nara_vard_2024", "per_invanare_2024", "andel_medel_2024_pct",
-    "andel_befolkning_2024_pct", "rang_2024", "totalt_2023", "totalt_2019_2022", "forandring_2023_2024",
-    "varav_pott", "varav_befolkningsandel", "befolkning_2023_11_01", "landsbygdskommun",
+    "kommun", "slug", "status", "fel", "byggd", "ar", "nara_vard", "per_invanare", "andel_medel_pct",
+    "andel_befolkning_pct", "rang", "foregaende_ar", "totalt_foregaende_ar", "flerarsperiod", "totalt_flerarsperiod",
+    "forandring", "varav_pott", "varav_befolkningsandel", "befolkning", "befolkning_datum", "landsbygdskommun",
 ]
 HIDDEN_DIR = ".naravard"  # <out>/.naravard/{build.lock, logs/, tmp/}: also the mark of a folder the tool made
 _VOLATILE_METADATA = ("start_time", "end_time", "duration", "exception")
@@ -125,6 +125,7 @@ def execute_report(params: ReportParameters, template: Path, scratch: Path, kern
         kernel_name=kernel_name, cwd=str(template.parent), progress_bar=False, log_output=False,
         execution_timeout=timeout, request_save_on_cell_execute=False, autosave_cell_every=0, **warm)
     _strip_volatile(executed)
+    pages.drop_empty_sections(executed)  # a section whose data the folder lacks is left out
     executed.metadata.papermill["output_path"] = f"{params.slug}.ipynb"  # not the working copy's name
     return executed
 

@@ -181,3 +181,16 @@ def markdown_text(value) -> str:
     import html
 
     return html.escape(str(value), quote=False)
+
+
+_NUMBER_WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv",
+                 "tretton")
+
+
+def number_word(count: int) -> str:
+    """A small count in Swedish words (``6`` → ``"sex"``), larger ones in digits, as a sentence counts.
+
+    >>> number_word(6), number_word(13), number_word(21)
+    ('sex', 'tretton', '21')
+    """
+    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)

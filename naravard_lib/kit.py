@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
+from . import pages, paths
 from .errors import SetupError
 
 MARKER = ".naravard-kit"  # the files a kit build wrote, with their SHA-256; a folder without it is not replaced
@@ -154,7 +154,7 @@ def _readme(kommun: str, files: list[str]) -> str:
                               autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
     listed = [(README_NAME, "Den här filen.")] + [(f, _purpose(f, kommun)) for f in files]
     return environment.get_template("LAS_MIG.md.j2").render(
-        kommun=kommun, kommun_arg=kommun if " " not in kommun else f'"{kommun}"', kommun_slug=slugify(kommun),
+        site_name=pages.site_name(), kommun=kommun, kommun_arg=kommun if " " not in kommun else f'"{kommun}"', kommun_slug=slugify(kommun),
         files=listed, handouts=HANDOUTS_DIR)
 
 
