@@ -51,9 +51,9 @@ def _template(folder: Path) -> Path:
     parameters = new_code_cell('kommun = "Aneby"\nvisa_karta = True\nrubrik = ""')
     parameters.metadata["tags"] = ["parameters"]
     # Figures made up from the name: the kernel needs no pandas, so each report takes about a second.
-    figures = new_code_cell('from IPython.display import JSON\nJSON({"kommun": kommun, "nara_vard_2024": 1000 * '
-                            'len(kommun), "per_invanare_2024": 70.5, "andel_medel_2024_pct": 1.85, '
-                            '"forandring_2023_2024": -100})')
+    figures = new_code_cell('from IPython.display import JSON\nJSON({"kommun": kommun, "nara_vard": 1000 * '
+                            'len(kommun), "per_invanare": 70.5, "andel_medel_pct": 1.85, '
+                            '"forandring": -100})')
     figures.metadata["tags"] = ["key-figures"]
     notebook = new_notebook(cells=[parameters, new_code_cell(_BEHAVIOUR), figures])
     notebook.metadata["kernelspec"] = {"name": paths.KERNEL_NAME, "display_name": "naravard", "language": "python"}
@@ -274,7 +274,7 @@ def test_a_failed_rebuild_keeps_the_previous_report_and_a_subset_keeps_the_other
     rows = project.summary()
     assert [(s, r["status"]) for s, r in rows.items()] == [
         ("aneby", "tidigare"), ("gnosjo", "ny"), ("habo", "fel"), ("mullsjo", "tidigare")]
-    assert rows["habo"]["nara_vard_2024"] == "4000"  # the figures of the report still on disk
+    assert rows["habo"]["nara_vard"] == "4000"  # the figures of the report still on disk
     assert rows["aneby"]["byggd"] < rows["gnosjo"]["byggd"]
     index = after["index.html"].decode()
     assert 'href="aneby.html"' in index and 'href="gnosjo.html"' in index and "forced failure for Habo" in index
