@@ -64,6 +64,20 @@ def intro_markdown() -> str:
             f"`?kommun={example}`.")
 
 
+def intro():
+    """:func:`intro_markdown` for display as the notebook's first output (the page's h1 and lead)."""
+    from IPython.display import Markdown
+
+    return Markdown(intro_markdown())
+
+
+def closing():
+    """:func:`closing_markdown` for display as the notebook's last output."""
+    from IPython.display import Markdown
+
+    return Markdown(closing_markdown())
+
+
 def closing_markdown() -> str:
     """The page's last paragraph (Markdown): which notebooks it shares its computations with."""
     notebooks = ["01 fördelningen"]

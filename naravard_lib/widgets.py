@@ -13,6 +13,8 @@ widget state of a saved notebook shows the same page a reader would see after ru
 from __future__ import annotations
 
 import html
+import re
+import unicodedata
 
 import pandas as pd
 
@@ -141,6 +143,12 @@ class KronorInput:
         self._set(int(change["new"]))
 
 
+def _control_key(name: str) -> str:
+    """A set-aside's name as an ASCII control key: ``"Länssamordning"`` → ``"lanssamordning"``."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
+
+
 class WhatIf:
     """The latest year's split under your own pool, set-asides, key and rounding: a table and a chart that follow.
 
@@ -161,9 +169,10 @@ class WhatIf:
         scenario = scenario.resolved()  # the published pool and set-asides of the latest year, unless given
         self.period = scenario.period
         self.amounts = {"pool": KronorInput("Länets pott (kr)", scenario.pool)}
-        self.set_aside_names = [name for name, _amount in scenario.set_asides]
+        #: control key (ASCII, e.g. ``"digitalisering"``) → the set-aside's name in the published figures
+        self.set_asides = {_control_key(name): name for name, _amount in scenario.set_asides}
         for name, amount in scenario.set_asides:
-            self.amounts[name] = KronorInput(f"Avsatt {name[:1].lower()}{name[1:]} (kr)", amount)
+            self.amounts[_control_key(name)] = KronorInput(f"Avsatt {name[:1].lower()}{name[1:]} (kr)", amount)
         self.controls = {
             **{name: amount.text for name, amount in self.amounts.items()},
             "base_share": widgets.IntSlider(value=round(100 * scenario.base_share), min=0, max=100, step=5,
@@ -192,7 +201,7 @@ class WhatIf:
     def scenario(self) -> Scenario:
         """The scenario the controls describe now."""
         return Scenario(self.amounts["pool"].value,
-                        tuple((name, self.amounts[name].value) for name in self.set_aside_names),
+                        tuple((name, self.amounts[key].value) for key, name in self.set_asides.items()),
                         base_share=self.controls["base_share"].value / 100, rounding=self.controls["rounding"].value,
                         period=self.period)
 
