@@ -214,7 +214,7 @@ def key_figure_caption(kommun: str) -> str:
         by_date.setdefault(date, []).append(report.period_label(period))
     used = [f"{_and(labels)} på befolkningen {report.short_date(date)}" for date, labels in by_date.items()]
     own = [report.period_label(p) for p in periods.multi_year()]
-    text = f"{kommun}: statsbidraget per period. Per invånare och befolkningsandel räknas {_and(used)}"
+    text = f"{kommun}: statsbidraget per period. Per invånare och befolkningsandel räknas {', '.join(used)}"
     text += f" ({_and(own)} har ingen egen)" if own else ""
     return text + f". Rang 1 är det största beloppet av {report.count_phrase()}."
 

@@ -324,7 +324,7 @@ def overview_intro() -> str:
         parts.append(f"för perioden {' och '.join(period_label(p) for p in multi)}")
     if singles:
         parts.append(f"för {'åren' if len(singles) > 1 else 'året'} {_and(singles)}")
-    text = (f"Beloppen är de publicerade {' och '.join(parts)}. *Rang* är kommunens plats bland {count_phrase()} "
+    text = (f"Beloppen är de publicerade {' och '.join(parts)}. *Rang* är kommunens plats bland\n{count_phrase()} "
             "(1 = störst belopp). Per invånare räknas på den befolkning som tabellen för året bygger på")
     if multi:
         period = map_period()
