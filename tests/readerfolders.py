@@ -25,8 +25,8 @@ NEW_YEAR_SET_ASIDES = {"digitalisering": ("Länsgemensamma insatser: Digitaliser
                        "lanssamordning": ("Länsgemensamma insatser: Länssamordning", 1_950_000)}
 
 #: Blekinge län: its five real municipalities with their real SCB codes; the populations are FICTIONAL.
-OTHER_LAN = {"Karlshamn": ("1082", 32_000), "Karlskrona": ("1080", 66_500), "Olofström": ("1060", 13_100),
-             "Ronneby": ("1081", 29_300), "Sölvesborg": ("1083", 17_600)}
+OTHER_LAN = {"Karlshamn": ("1082", 32_481), "Karlskrona": ("1080", 66_959), "Olofström": ("1060", 13_187),
+             "Ronneby": ("1081", 29_662), "Sölvesborg": ("1083", 17_495)}
 OTHER_SOURCE = "fiktiv_blekinge_2024"
 OTHER_POOL = 10_432_117  # FICTIONAL
 
