@@ -45,8 +45,8 @@ def title() -> str:
 
 
 def default_kommun() -> str:
-    """The municipality shown when the URL names none: the most populous one in this year's population."""
-    return str(al.populations(periods.latest_year()).idxmax())
+    """The municipality shown when the URL names none (:func:`naravard_lib.report.default_kommun`)."""
+    return report.default_kommun()
 
 
 def intro_markdown() -> str:

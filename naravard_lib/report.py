@@ -40,6 +40,11 @@ def this_year() -> str:
     return periods.latest_year()
 
 
+def default_kommun() -> str:
+    """The municipality shown when none is named: the most populous one in this year's population."""
+    return str(al.populations(this_year()).idxmax())
+
+
 def previous_year() -> str | None:
     """The single year before :func:`this_year` (the change is measured from it), or ``None``."""
     return periods.previous_year(this_year())
@@ -102,8 +107,9 @@ def short_date(iso: str) -> str:
 def source_allocations() -> str:
     """The "Källa: …" line under the report's amounts: the allocation tables' documents, from ``sources.csv``."""
     cells = data.load_allocations()
-    labels = _and([period_label(p) for p in cells["period"].unique()])
-    return sources.source_line(list(dict.fromkeys(cells["source"])), f"(fördelningstabellerna {labels})")
+    labels = [period_label(p) for p in cells["period"].unique()]
+    tables = "fördelningstabellerna" if len(labels) > 1 else "fördelningstabellen"
+    return sources.source_line(list(dict.fromkeys(cells["source"])), f"({tables} {_and(labels)})")
 
 
 def source_initiatives() -> str:
