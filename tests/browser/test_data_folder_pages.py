@@ -1,0 +1,83 @@
+"""The dashboard page for another data folder, where its users see it: Voilà with ``NARAVARD_DATA``, in chromium.
+
+(a) A new year: the shipped data plus a FICTIONAL 2025 table. The page's key figures and its what-if
+speak of 2025, and the what-if starts at the 2025 table (largest difference 0 kr).
+(b) Another län: a FICTIONAL folder for Blekinge län's five municipalities. The page names Blekinge,
+lists its five municipalities and nothing of Jönköpings län.
+The folders come from ``tests/readerfolders.py``; the derived populations are computed with
+``naravard data derive --data``, as a user does.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import readerfolders as folders
+from harness import free_port, screenshot, start_server, stop_server
+from naravard_lib import dashboard
+
+
+def _folder(tmp_path_factory, make, name: str):
+    root = tmp_path_factory.mktemp(name)
+    cells = make(root / "data")
+    derived = subprocess.run([sys.executable, "-m", "naravard_lib.cli", "data", "derive", "--data", str(root / "data")],
+                             capture_output=True, text=True, timeout=300)
+    assert derived.returncode == 0, derived.stderr
+    return root, cells
+
+
+def _voila(root):
+    """Voilà serving the dashboard with ``NARAVARD_DATA`` pointing at ``root/data``; its process and address."""
+    port = free_port()
+    env = dashboard.environment()
+    env.update(JUPYTER_RUNTIME_DIR=str(root / "runtime"), JUPYTER_DATA_DIR=str(root / "jupyter"), TMPDIR=str(root),
+               NARAVARD_DATA=str(root / "data"))
+    url = f"http://127.0.0.1:{port}"
+    proc = start_server(dashboard.voila_command(port=port), f"{url}/voila/templates/lab/static/index.css",
+                        env=env, timeout=90, log=root / "voila.log")
+    return proc, url
+
+
+def _page_text(browser, url: str, heading: str, shot: str) -> str:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    page = context.new_page()
+    try:
+        page.goto(url)
+        page.get_by_role("heading", name=heading).wait_for(timeout=90_000)
+        page.get_by_text("största skillnad mot publicerat").wait_for(timeout=30_000)
+        screenshot(page, shot)
+        return page.evaluate("() => document.body.textContent").replace("\xa0", " ")
+    finally:
+        context.close()
+
+
+def test_a_new_year_s_dashboard_and_what_if_show_2025(tmp_path_factory, browser):
+    root, cells = _folder(tmp_path_factory, folders.make_new_year, "nytt-ar-sida")
+    proc, url = _voila(root)
+    try:
+        text = _page_text(browser, f"{url}/?kommun=Habo", "Nyckeltal för Habo", "dashboard-2025-habo")
+    finally:
+        stop_server(proc)
+    habo = f"{int(cells['Habo']):,}".replace(",", " ")
+    assert f"Habo fick {habo} kr inom insatsområde Nära vård 2025" in text
+    assert "Förändring 2024 → 2025" in text and "2025 (Nära vård)" in text
+    assert "Tänk om: fördelningen 2025 med andra antaganden" in text
+    total = f"{int(cells.sum()):,}".replace(",", " ")
+    assert f"Till kommunerna: {total} kr · största skillnad mot publicerat: 0 kr" in text  # the 2025 table exactly
+    assert "Fiktiv fördelning av ÖK-medel 2025" in text  # its source line, from sources.csv
+
+
+def test_another_lan_s_dashboard_names_only_that_lan(tmp_path_factory, browser):
+    root, cells = _folder(tmp_path_factory, folders.make_other_lan, "annat-lan-sida")
+    proc, url = _voila(root)
+    try:
+        text = _page_text(browser, f"{url}/", "Nyckeltal för Karlskrona", "dashboard-blekinge")
+    finally:
+        stop_server(proc)
+    assert "Nära vård i Blekinge län – översikt" in text and "av det som fördelades till länets 5 kommuner" in text
+    assert all(name in text for name in cells.index)
+    for word in ("Jönköping", "13 kommuner", "av 13", "Insatser 2019 → 2023", "De fyra strategierna"):
+        assert word not in text, word
