@@ -11,24 +11,25 @@ from __future__ import annotations
 
 import ast
 import csv
-import subprocess
-import sys
-
 import nbformat
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
+from typer.testing import CliRunner
 
 import readerfolders as folders
 from naravard_lib import paths
+from naravard_lib.cli import app
 
 pytestmark = pytest.mark.slow
 
 
-def naravard(*args: str) -> subprocess.CompletedProcess:
-    """The command line, as a user runs it (``naravard ...``)."""
-    return subprocess.run([sys.executable, "-m", "naravard_lib.cli", *args], capture_output=True, text=True,
-                          timeout=900)
+def naravard(*args: str):
+    """The command line, as a user runs it (``naravard ...``), in this process; ``--data`` is undone afterwards."""
+    try:
+        return CliRunner().invoke(app, list(args))
+    finally:
+        paths.use_data(None)  # ``--data`` made the folder active in this process
 
 
 def _text(path) -> str:
@@ -82,10 +83,10 @@ def new_year(tmp_path_factory):
 def test_a_new_year_is_validated_derived_and_built(new_year):
     folder, out, cells, steps = new_year
     before = steps["validate_before"]
-    assert before.returncode == 2 and "2025" in before.stderr and "naravard data derive" in before.stderr
-    assert steps["derive"].returncode == 0 and "period 2025" in steps["derive"].stdout
-    assert steps["validate_after"].returncode == 0, steps["validate_after"].stderr
-    assert steps["build"].returncode == 0, steps["build"].stderr
+    assert before.exit_code == 2 and "2025" in before.output and "naravard data derive" in before.output
+    assert steps["derive"].exit_code == 0 and "period 2025" in steps["derive"].output
+    assert steps["validate_after"].exit_code == 0, steps["validate_after"].output
+    assert steps["build"].exit_code == 0, steps["build"].output
     assert len(list(out.glob("*.html"))) == 13 + 2  # every report, the index and the accessibility statement
     assert not (folder / "reports").exists() and not (folder / ".naravard").exists()  # nothing written into the data
 
@@ -176,9 +177,9 @@ def _published_text(out) -> dict[str, str]:
 
 def test_another_lan_is_derived_validated_and_built(other_lan):
     _folder, out, cells, steps = other_lan
-    assert steps["derive"].returncode == 0 and "5 municipalities" in steps["derive"].stdout
-    assert steps["validate"].returncode == 0, steps["validate"].stderr
-    assert steps["build"].returncode == 0, steps["build"].stderr
+    assert steps["derive"].exit_code == 0 and "5 municipalities" in steps["derive"].output
+    assert steps["validate"].exit_code == 0, steps["validate"].output
+    assert steps["build"].exit_code == 0, steps["build"].output
     assert sorted(p.stem for p in out.glob("*.ipynb")) == sorted(folders._slug(k) for k in cells.index)
     rows = _summary(out)
     assert {k: int(r["nara_vard"]) for k, r in rows.items()} == cells.to_dict()
@@ -244,3 +245,23 @@ def test_a_teaching_notebook_stops_at_its_first_cell_with_one_swedish_sentence(o
     assert error.traceback[0].startswith("Anteckningsboken behöver data som datamappen")
     assert "initiatives.csv" in error.traceback[0] and "\n" not in error.traceback[0]
     assert all(not c.get("outputs") for c in notebook.cells[notebook.cells.index(first) + 1:])
+
+
+def test_another_lan_s_dashboard_shows_its_municipalities_only(other_lan, active):
+    """The dashboard's content for the other län (the page itself is checked in a browser for a new year)."""
+    from naravard_lib import dashboard
+    from naravard_lib.widgets import Dashboard
+
+    folder, _out, cells, _steps = other_lan
+    active(folder)
+    board = Dashboard()
+    assert board.kommun == "Karlskrona" and list(board.choice.options) == list(cells.index)
+    assert board.initiatives is None and board.strategies is None  # no such data in the folder
+    shown = " ".join([dashboard.intro_markdown(), board.figures.value, board.what_if_heading.value,
+                      board.what_if.message.value, board.what_if.table_view.value, dashboard.closing_markdown(),
+                      dashboard.source_what_if()]).replace("\xa0", " ")
+    assert "# Nära vård i Blekinge län – översikt" in shown and "länets 5 kommuner" in shown
+    assert "största skillnad mot publicerat: <b>0 kr</b>" in shown
+    for word in ("Jönköping", "13 kommuner", "av 13", "tretton", "tolv", "Förändring"):
+        assert word not in shown, word
+    assert dashboard.kommun_from_query("kommun=Habo")[1] == "Kommunen ”Habo” finns inte i Blekinge län. Sidan visar Karlskrona."
