@@ -22,8 +22,8 @@ from urllib.parse import parse_qs
 import pandas as pd
 
 from . import allocation as al
-from . import data, paths
-from .errors import ParameterError
+from . import data, municipalities, paths
+from .errors import UnknownMunicipality
 from .formatting import format_number, format_percent
 from .report import allocation_overview, key_figures, summary_text
 from .schemas import SEED_TITLES
@@ -75,22 +75,14 @@ def kommun_from_query(query: str | None) -> tuple[str, str]:
     >>> kommun_from_query("kommun=Habbo")[1]
     'Kommunen ”Habbo” finns inte i Jönköpings län (menade du Habo?). Sidan visar Jönköping.'
     """
-    from .parameters import resolve_kommun
-
     values = parse_qs(query or "").get("kommun", [])
     wanted = values[0].strip() if values else ""
     if not wanted:
         return DEFAULT_KOMMUN, ""
     try:
-        return resolve_kommun(wanted, "kommun"), ""
-    except ParameterError:
-        import difflib
-
-        close = difflib.get_close_matches(wanted, data.load_municipalities()["kommun"], n=1, cutoff=0.6)
-        hint = f" (menade du {close[0]}?)" if close else ""
-        shown = wanted if len(wanted) <= 40 else wanted[:39] + "…"
-        return DEFAULT_KOMMUN, (f"Kommunen ”{shown}” finns inte i Jönköpings län{hint}. "
-                                f"Sidan visar {DEFAULT_KOMMUN}.")
+        return municipalities.lookup(wanted), ""
+    except UnknownMunicipality as error:
+        return DEFAULT_KOMMUN, f"{error.message_sv}. Sidan visar {DEFAULT_KOMMUN}."
 
 
 def page_query() -> str:

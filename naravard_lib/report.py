@@ -11,9 +11,9 @@ import html
 import pandas as pd
 
 from . import allocation as al
-from . import data
+from . import data, municipalities
 from .formatting import format_mnkr, format_number, format_percent, format_sek
-from .schemas import KOMMUNER, SEED_TITLES
+from .schemas import SEED_TITLES
 
 #: The population table the 2019-2022 figures are divided by (that period has none of its own):
 #: the 2023 table's, 1 Nov 2022, the nearest known. The report's map and table both use it.
@@ -26,11 +26,7 @@ SOURCE_INITIATIVES = f"Källa: {SEED_TITLES['004_22804defa31be928.txt']}; nivåe
 
 
 def _check(kommun: str) -> str:
-    if kommun not in KOMMUNER:
-        from .parameters import resolve_kommun
-
-        return resolve_kommun(kommun, "kommun")
-    return kommun
+    return municipalities.lookup(kommun, "kommun")
 
 
 def allocation_overview(kommun: str) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import html
 
 import pandas as pd
 
-from . import strategies, transition
+from . import municipalities, strategies, transition
 from .allocation import Scenario, what_if_table
 from .formatting import format_number, format_sek, parse_kronor, swedish_table
 from .schemas import FOKUSOMRADEN
@@ -551,14 +551,11 @@ class Dashboard:
 
     def __init__(self, kommun: str | None = None, note: str = ""):
         from . import dashboard
-        from .schemas import KOMMUNER
 
         widgets = _ipywidgets()
         self._dashboard = dashboard
-        from .parameters import resolve_kommun
-
-        kommun = resolve_kommun(kommun, "kommun") if kommun else dashboard.DEFAULT_KOMMUN
-        self.choice = widgets.Dropdown(options=list(KOMMUNER), value=kommun, description="Välj kommun",
+        kommun = municipalities.lookup(kommun, "kommun") if kommun else dashboard.DEFAULT_KOMMUN
+        self.choice = widgets.Dropdown(options=list(municipalities.names()), value=kommun, description="Välj kommun",
                                        style={"description_width": "110px"}, layout=widgets.Layout(width="360px"))
         self.note = widgets.HTML(self._note_html(note))
         self.figures = widgets.HTML()

@@ -52,7 +52,7 @@ def test_map_values_and_rural_text():
 
 def test_unknown_municipality_is_a_plain_error():
     with pytest.raises(ParameterError, match="did you mean 'Tranås'"):
-        report.key_figures("Tranas")
+        report.key_figures("Tranaas")
 
 
 def test_html_table_is_deterministic_and_left_aligns_text():
