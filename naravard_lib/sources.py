@@ -102,7 +102,7 @@ def source_line(rows_or_ids: pd.DataFrame | Mapping | Iterable[str] | str, note:
     'Källa: Kommunal utveckling Jönköpings län, Tillsammansarbetet och gemensamt arbete för en Nära vård (fördelningstabellerna).'
     >>> source_line({"004_22804defa31be928.txt": "Förord"}, "; nivåerna är arbetsbokens kodning")
     'Källa: Delrapport om förflyttningen 2019–2023 i Region Jönköpings län och dess 13 kommuner (avsnitt: Förord); nivåerna är arbetsbokens kodning.'
-    >>> source_line(ids, "Befolkningarna är härledda.")[-45:]
+    >>> source_line(ids, "Befolkningarna är härledda.")[-41:]
     'en Nära vård. Befolkningarna är härledda.'
     """
     parts = [title(source_id) + (f" (avsnitt: {'; '.join(sections)})" if sections else "")
