@@ -247,6 +247,22 @@ def _coverage(tables: dict[str, pd.DataFrame]) -> list[DataError]:
     def listed(names: list[str]) -> str:
         return ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
 
+    if "periods" in tables:
+        table = tables["periods"]
+        name = _display_name(folder / TABLES["periods"].file)
+        years = [int(p[:4]) for p in table.loc[table["kind"] == "år", "period"]]
+        for row, record in enumerate(table.itertuples()):
+            if record.kind == "år" and (record.population_date is None or pd.isna(record.population_date)):
+                problems.append(DataError(name, f"period {record.period} is a single year (kind år) and needs the "
+                                                "date of the population its table divides by (YYYY-MM-DD)",
+                                          row=row + 2, column="population_date"))
+            if record.kind == "år" and "-" in record.period:
+                problems.append(DataError(name, f"period {record.period} spans several years; its kind is flerår",
+                                          row=row + 2, column="kind"))
+            if record.kind == "flerår" and not any(y > int(record.period[-4:]) for y in years):
+                problems.append(DataError(name, f"period {record.period} (flerår) has no population of its own and "
+                                                "no single year after it to borrow one from; add that year",
+                                          row=row + 2, column="period"))
     if "population_share_2024" in tables and missing(tables["population_share_2024"]["kommun"]):
         absent = missing(tables["population_share_2024"]["kommun"])
         problems.append(DataError(_display_name(folder / TABLES["population_share_2024"].file),
