@@ -336,6 +336,11 @@ def _consistent_without(table: pd.DataFrame, row, total_range: tuple[int, int]) 
 
 # --------------------------------------------------------------------------- derived populations
 
+def _spaced(number: int) -> str:
+    """``400 000`` with plain spaces: for one-line messages and the notebook's findings, as they always read."""
+    return f"{int(number):,}".replace(",", " ")
+
+
 #: How :func:`recover_period` works, recorded in every derived row (``method``).
 DERIVE_METHOD = ("recover_population_key: every integer key with a län total in total_min-total_max searched; "
                  "cells = stated pool (minus set-asides) x population share, each rounded half up to the krona")
@@ -400,14 +405,14 @@ def recover_period(period: str) -> Recovery:
     solutions = sorted(found.values(), key=lambda s: s.total)
     if not solutions:
         raise RecoveryError(f"period {period}: no population key reproduces every published cell with its stated "
-                            f"pool (län totals {format_number(low)}-{format_number(cap)} searched); the table is "
+                            f"pool (län totals {_spaced(low)}-{_spaced(cap)} searched); the table is "
                             "not a per-capita split, so no population is derived for it")
     if len(solutions) > 1:
-        totals = ", ".join(format_number(s.total) for s in solutions[:5])
+        totals = ", ".join(_spaced(s.total) for s in solutions[:5])
         more = "" if len(solutions) <= 5 else " …"
         raise RecoveryError(f"period {period}: {len(solutions)} population keys reproduce every published cell "
-                            f"(län totals {totals}{more}); the cells do not determine one, so no population is "
-                            "derived for it")
+                            f"(län totals {totals}{more}); the cells do not determine one key (the table may not be a "
+                            "per-capita split), so no population is derived for it")
     return Recovery(period, solutions[0], (low, end))
 
 
@@ -592,13 +597,10 @@ def analyse_multi_year(period: str | None = None, total_range: tuple[int, int] |
     unit = math.gcd(*(int(v) for v in table[whole]))
     units = table[whole] // unit
     most = units.idxmax()
-    def spaced(number: int) -> str:  # "400 000" with plain spaces, as the notebook's table has always shown
-        return f"{number:,}".replace(",", " ")
-
-    rows.append(dict(test=f"{whole} i hela {spaced(unit)} kr", holds=bool(unit > 1),
-                     finding=f"{int(units.sum())} poster à {spaced(unit)} kr; varje kommun minst en, "
+    rows.append(dict(test=f"{whole} i hela {_spaced(unit)} kr", holds=bool(unit > 1),
+                     finding=f"{int(units.sum())} poster à {_spaced(unit)} kr; varje kommun minst en, "
                              f"{most} {int(units[most])}"))
-    low, high = (spaced(v) for v in total_range)
+    low, high = (_spaced(v) for v in total_range)
     for columns in ([first], [second], [first, second]):
         label = " + ".join(columns)
         try:
