@@ -252,10 +252,12 @@ def data_derive(
     """
     from .allocation import derive_populations, write_derived
     from .data import validate_all
+    from .schemas import DERIVED, TABLES
 
     try:
         _use_data(data)
-        problems = [p for p in validate_all() if "populations_recovered" not in str(p)]
+        derived = {TABLES[table].file for table in DERIVED}  # the file derive writes may be missing or stale
+        problems = [p for p in validate_all() if Path(getattr(p, "file", "")).name not in derived]
         for problem in problems[:-1]:
             typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
         if problems:

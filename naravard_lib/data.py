@@ -28,7 +28,7 @@ import pandera.pandas as pa
 
 from . import files, lan, paths
 from .errors import DataError, plain
-from .schemas import REQUIRED, TABLES
+from .schemas import DERIVED, REQUIRED, TABLES
 
 _BOOLS = {"true": True, "false": False}
 MAX_BYTES = 5 * 1_048_576  # a data file is a CSV of at most 5 MB (the largest today is 32 KB)
@@ -129,6 +129,9 @@ def read_table(table: str, path: str | Path | None = None) -> pd.DataFrame:
     path = Path(path) if path is not None else paths.data_dir() / spec.file
     name = _display_name(path)
     if not path.exists():
+        if table in DERIVED:
+            raise DataError(name, "file not found; it is derived from the published cells: run `naravard data "
+                                  "derive` (with --data DIR for another folder) to compute it")
         kind = "a file every data folder needs" if spec.required else "an optional file, needed here"
         raise DataError(name, f"file not found ({kind}); the workbook expects it in {paths.data_dir()} "
                               "(see data/README.md)")
