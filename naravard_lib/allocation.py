@@ -14,6 +14,7 @@ exactly.
 from __future__ import annotations
 
 import math
+import pathlib
 from collections.abc import Mapping
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -23,10 +24,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from . import data, paths, periods
-from .errors import RecoveryError
+from . import data, files, municipalities, paths, periods
+from .errors import DataError, RecoveryError
 from .formatting import format_number, format_sek
-from .schemas import KOMMUNER
+from .schemas import TABLES
 
 Rounding = Literal["per_cell", "largest_remainder"]
 ROUNDING_POLICIES: tuple[str, ...] = ("per_cell", "largest_remainder")
@@ -298,9 +299,15 @@ def recover_population_key(
 
     Examples
     --------
+    A split of 1 000 000 kr by 1 200, 3 400 and 560 inhabitants: with so few cells, three keys in
+    the range give every cell, even with the pool known (a real table's cells pin one key down,
+    see :func:`recover_period`):
+
     >>> cells = split_pro_rata(1_000_000, {"a": 1200, "b": 3400, "c": 560})
     >>> [s.weights.tolist() for s in recover_population_key(cells, (5000, 5300))]
-    [[1200, 3400, 560]]
+    [[1170, 3315, 546], [1200, 3400, 560], [1230, 3485, 574]]
+    >>> [s.total for s in recover_population_key(cells, (5000, 5300), pools={0: 1_000_000})]
+    [5031, 5160, 5289]
     """
     table = amounts.to_frame() if isinstance(amounts, pd.Series) else amounts
     table = table.astype("int64")
@@ -327,6 +334,167 @@ def _consistent_without(table: pd.DataFrame, row, total_range: tuple[int, int]) 
     return bool(_solve(rest, scaled, None, integer=False))
 
 
+# --------------------------------------------------------------------------- derived populations
+
+def _spaced(number: int) -> str:
+    """``400 000`` with plain spaces: for one-line messages and the notebook's findings, as they always read."""
+    return f"{int(number):,}".replace(",", " ")
+
+
+#: How :func:`recover_period` works, recorded in every derived row (``method``).
+DERIVE_METHOD = ("recover_population_key: every integer key with a län total in total_min-total_max searched; "
+                 "cells = stated pool (minus set-asides) x population share, each rounded half up to the krona")
+#: The search stops after this many keys: the cells then do not determine one.
+MAX_SOLUTIONS = 20
+#: Widest stretch of län totals searched at once (bounds the memory of one scan).
+_WINDOW = 1_000_000
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """The population key recovered from one single-year table, with how it was searched.
+
+    Attributes
+    ----------
+    period : str
+    solution : KeySolution
+        The one key (weights per municipality) and its pools.
+    total_range : (int, int)
+        The län totals searched, both ends included: from the smallest total at which every
+        municipality has at least one inhabitant, to just under twice the smallest total that
+        reproduces the table (doubling every population gives the same cells, so no key is unique
+        in a wider range).
+    """
+
+    period: str
+    solution: KeySolution
+    total_range: tuple[int, int]
+
+
+def recover_period(period: str) -> Recovery:
+    """Recover the population key behind a single-year table from its published cells and pools.
+
+    The search range for the län total comes from the table itself (see :class:`Recovery`), not
+    from the size of any län.
+
+    Raises
+    ------
+    RecoveryError
+        One line when the period is not a single year, when no key reproduces every cell with its
+        stated pool (the table is not a per-capita split), or when several do.
+    """
+    if periods.kind(period) != "år":
+        raise RecoveryError(f"period {period}: a table over several years is not one per-capita split; "
+                            "no population key is derived for it")
+    table = data.allocation_table(period)
+    known = pools(period)
+    first = table.iloc[:, 0]
+    pool = known.get(table.columns[0], int(first.sum()))
+    low = max(len(table), math.ceil(pool / (int(first.min()) + 0.5)))  # every municipality >= 1 inhabitant
+    cap = max(low, pool)  # below 1 krona per inhabitant neighbouring keys give the same cells
+    found, start, end = {}, low, None
+    while start <= (end if end is not None else cap):
+        stop = min(start + _WINDOW - 1, max(start, 2 * start - 1), end if end is not None else cap)
+        for solution in _solve(table, (start, stop), known or None):
+            found.setdefault(tuple(solution.weights.tolist()), solution)
+        if found and end is None:
+            end = 2 * min(s.total for s in found.values()) - 1
+        if len(found) > MAX_SOLUTIONS:
+            break
+        start = stop + 1
+    solutions = sorted(found.values(), key=lambda s: s.total)
+    if not solutions:
+        raise RecoveryError(f"period {period}: no population key reproduces every published cell with its stated "
+                            f"pool (län totals {_spaced(low)}-{_spaced(cap)} searched); the table is "
+                            "not a per-capita split, so no population is derived for it")
+    if len(solutions) > 1:
+        totals = ", ".join(_spaced(s.total) for s in solutions[:5])
+        more = "" if len(solutions) <= 5 else " …"
+        raise RecoveryError(f"period {period}: {len(solutions)} population keys reproduce every published cell "
+                            f"(län totals {totals}{more}); the cells do not determine one key (the table may not be a "
+                            "per-capita split), so no population is derived for it")
+    return Recovery(period, solutions[0], (low, end))
+
+
+def derive_populations() -> pd.DataFrame:
+    """The derived table ``populations_recovered.csv`` as ``naravard data derive`` writes it.
+
+    One row per single-year period and municipality: the recovered population, the table it is
+    recovered from, the method, the search range of the län total and the number of keys found.
+    """
+    rows = []
+    kommuner = list(municipalities.names())
+    for period in periods.single_years():
+        recovery = recover_period(period)
+        origin = periods.source_rows(period).iloc[0]
+        derived_from = f"the {period} table, cells of {', '.join(periods.columns(period))}"
+        for kommun in kommuner:
+            rows.append(dict(period=period, kommun=kommun, reference_date=periods.population_date(period),
+                             reference_date_stated=periods.population_date_stated(period),
+                             population=int(recovery.solution.weights[kommun]), derived_from=derived_from,
+                             method=DERIVE_METHOD, total_min=recovery.total_range[0],
+                             total_max=recovery.total_range[1], solutions=1, source=origin["source"],
+                             section=origin["section"]))
+    return pd.DataFrame(rows, columns=list(TABLES["populations_recovered"].schema.columns))
+
+
+def derived_csv() -> str:
+    """The text of ``populations_recovered.csv`` as :func:`derive_populations` computes it."""
+    table = derive_populations()
+    table["reference_date_stated"] = table["reference_date_stated"].map({True: "true", False: "false"})
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+@lru_cache(maxsize=8)
+def _derived_text(folder: str) -> str:
+    return derived_csv()
+
+
+paths.on_data_switch(_derived_text.cache_clear)
+
+
+def write_derived() -> pathlib.Path:
+    """Recompute ``populations_recovered.csv`` in the active data folder, atomically; nothing else is written.
+
+    Raises
+    ------
+    RecoveryError
+        When a period's key cannot be recovered (nothing is written then).
+    """
+    text = derived_csv()
+    target = paths.data_dir() / TABLES["populations_recovered"].file
+    files.write_atomic(target, text)
+    data.clear_caches()
+    _derived_text.cache_clear()
+    return target
+
+
+def derived_problems() -> list[DataError | RecoveryError]:
+    """Whether the derived file is what ``naravard data derive`` would write now; one problem per line.
+
+    ``naravard validate`` and ``naravard build`` report these after the data checks.
+    """
+    name = data._display_name(paths.data_dir() / TABLES["populations_recovered"].file)
+    hint = "run `naravard data derive` (with --data DIR for another folder) to recompute it"
+    try:
+        wanted = _derived_text(str(paths.data_dir()))
+    except RecoveryError as error:
+        return [error]
+    except DataError:
+        return []  # a broken input table: validate_all reports it
+    path = paths.data_dir() / TABLES["populations_recovered"].file
+    if not path.is_file():
+        return [DataError(name, f"file not found; it is derived from the published cells: {hint}")]
+    have = data.load_populations()
+    missing = [p for p in periods.single_years() if p not in set(have["period"])]
+    if missing:
+        return [DataError(name, f"no derived populations for period {', '.join(missing)}; {hint}")]
+    current = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    if current != wanted:
+        return [DataError(name, f"stale: it differs from what the published cells give now; {hint}")]
+    return []
+
+
 # --------------------------------------------------------------------------- the seed tables
 
 #: What each reproduced column's pool is, read from the published figures: the stated column
@@ -345,33 +513,40 @@ def describe_key_solutions(solutions: list[KeySolution]) -> str:
     return f"**{count}**: {totals} invånare i länet. Potter som ger varje cell: {pools}."
 
 
-POOL_KEYS = {
-    "2023": {"Nära vård": "total.2023.nara_vard", "Vårdens medarbetare": "total.2023.vardens_medarbetare",
-             "Vidareutbildning": "total.2023.vidareutbildning", "Totalt": "total.2023.totalt"},
-    "2024": {"Nära vård": "total.2024.summa"},
-}
-POPULATION_DATES = {"2023": "2022-11-01", "2024": "2023-11-01"}
-
-
 def pools(period: str) -> dict[str, int]:
-    """The pool split among the 13 municipalities, per column, for ``"2023"`` or ``"2024"``."""
-    figures = data.load_published_figures().set_index("key")
+    """The pool split among the municipalities, per column of ``period``'s table.
+
+    A column's pool is its stated total in ``published_figures.csv`` (``kind = stated_total``, the
+    period and the column; key ``total.<period>.<column slug>`` by convention), minus the set-asides
+    that row ``includes`` (the 2024 SUMMA includes 1,2 + 1,9 mnkr). Columns without a stated total
+    have no pool.
+    """
+    figures = data.load_published_figures()
+    values = figures.set_index("key")["value"]
+    stated = figures[(figures["kind"] == "stated_total") & (figures["period"] == period)].set_index("column")
     result = {}
-    for column, key in POOL_KEYS[period].items():
-        included = figures.at[key, "includes"]
-        set_aside = sum(int(figures.at[k, "value"]) for k in included.split(";")) if pd.notna(included) else 0
-        result[column] = int(figures.at[key, "value"]) - set_aside
+    for column in periods.columns(period):
+        if column not in stated.index:
+            continue
+        row = stated.loc[column]
+        included = row["includes"]
+        set_aside = sum(int(values[k]) for k in included.split(";")) if pd.notna(included) else 0
+        result[column] = int(row["value"]) - set_aside
     return result
 
 
 def populations(period: str) -> pd.Series:
-    """Recovered populations behind the ``period`` table (``"2023"`` or ``"2024"``)."""
-    table = data.load_populations().query("reference_date == @POPULATION_DATES[@period]")
-    return table.set_index("kommun")["population"].reindex(list(KOMMUNER))
+    """The derived populations ``period`` is divided by (:func:`naravard_lib.periods.population_period`).
+
+    Indexed by municipality in the order of ``municipalities.csv``.
+    """
+    source = periods.population_period(period)
+    table = data.load_populations().query("period == @source")
+    return table.set_index("kommun")["population"].reindex(list(municipalities.names()))
 
 
 def reproduce(period: str) -> pd.DataFrame:
-    """Reproduce every published cell of the 2023 or 2024 table from population × pool.
+    """Reproduce every published cell of a single-year table from population × pool.
 
     Returns
     -------
@@ -403,18 +578,30 @@ def rounding_gap(period: str) -> pd.DataFrame:
     return gap.reset_index()
 
 
-def analyse_2019_2022(total_range: tuple[int, int] = (300_000, 450_000)) -> pd.DataFrame:
-    """What the 2019-2022 table's columns can and cannot be explained by.
+def analyse_multi_year(period: str | None = None, total_range: tuple[int, int] | None = None) -> pd.DataFrame:
+    """What a multi-year table's columns can and cannot be explained by (default: the first such period).
+
+    Tests whether a column is made of whole units (the largest common divisor of its cells), whether
+    a population key reproduces a column or two together, and whether two columns share one split.
+    ``total_range`` defaults to the population the period is divided by, ±20 % to the nearest 50 000.
 
     Returns one row per test with a plain-language ``finding`` (in Swedish, for the notebook).
     """
-    table = data.allocation_table("2019-2022")
+    period = period or periods.multi_year()[0]
+    table = data.allocation_table(period)
+    if total_range is None:
+        total = int(populations(period).sum())
+        total_range = (50_000 * round(0.8 * total / 50_000), 50_000 * round(1.2 * total / 50_000))
+    first, second, whole = (c for c in table.columns if c != "Totalt")  # as the table prints them
     rows = []
-    units = table["Vidareutbildning"] / 400_000
-    rows.append(dict(test="Vidareutbildning i hela 400 000 kr",
-                     holds=bool((units == units.round()).all()),
-                     finding=f"{int(units.sum())} poster à 400 000 kr; varje kommun minst en, Jönköping {int(units['Jönköping'])}"))
-    for columns in (["Nära vård"], ["Vårdens medarbetare"], ["Nära vård", "Vårdens medarbetare"]):
+    unit = math.gcd(*(int(v) for v in table[whole]))
+    units = table[whole] // unit
+    most = units.idxmax()
+    rows.append(dict(test=f"{whole} i hela {_spaced(unit)} kr", holds=bool(unit > 1),
+                     finding=f"{int(units.sum())} poster à {_spaced(unit)} kr; varje kommun minst en, "
+                             f"{most} {int(units[most])}"))
+    low, high = (_spaced(v) for v in total_range)
+    for columns in ([first], [second], [first, second]):
         label = " + ".join(columns)
         try:
             found = recover_population_key(table[columns], total_range)
@@ -422,110 +609,203 @@ def analyse_2019_2022(total_range: tuple[int, int] = (300_000, 450_000)) -> pd.D
                              finding=f"{len(found)} lösning(ar), total {format_number(found[0].total)}"))
         except RecoveryError:
             rows.append(dict(test=f"En befolkningsnyckel för {label}", holds=False,
-                             finding="ingen heltalsnyckel 300 000-450 000 ger alla celler; troligen summan av flera års fördelningar"))
-    ratio = table["Vårdens medarbetare"] / table["Nära vård"]
+                             finding=f"ingen heltalsnyckel {low}-{high} ger alla celler; troligen summan av flera "
+                                     "års fördelningar"))
+    ratio = table[second] / table[first]
     rows.append(dict(test="Samma fördelning i båda kolumnerna", holds=bool(ratio.max() - ratio.min() < 1e-4),
-                     finding=f"kvoten medarbetare/Nära vård varierar {format_number(ratio.min(), 4)}–{format_number(ratio.max(), 4)}"))
+                     finding=f"kvoten medarbetare/{first} varierar {format_number(ratio.min(), 4)}–"
+                             f"{format_number(ratio.max(), 4)}"))
     return pd.DataFrame(rows)
 
 
-def change(period: str | None = None) -> pd.DataFrame:
-    """Change in the Nära vård amount from the single year before ``period`` to ``period``, decomposed.
+def analyse_2019_2022(total_range: tuple[int, int] | None = None) -> pd.DataFrame:
+    """DEPRECATED name of :func:`analyse_multi_year` for the first multi-year period (notebook 01 uses it)."""
+    return analyse_multi_year(None, total_range)
 
-    ``period`` defaults to the latest single year of the data folder; the year before is
-    :func:`naravard_lib.periods.previous_year`. The columns are named by the two years
-    (``amount_2023, amount_2024, share_2023_pct, share_2024_pct``), so a table shows which years it compares.
+
+def compared_column(period: str, previous: str) -> str:
+    """The column two periods' tables share that the change decomposition compares (the later table's first)."""
+    shared = [c for c in periods.columns(period) if c in pools(period) and c in pools(previous)]
+    if not shared:
+        raise DataError(TABLES["allocations"].file, f"periods {previous} and {period} share no column with a "
+                                                    "stated total; the change between them cannot be decomposed")
+    return shared[0]
+
+
+def change(period: str | None = None) -> pd.DataFrame:
+    """Change per municipality from the single year before ``period`` (default: the latest) to it, decomposed.
 
     ``pool_effect = (P1 - P0) * s0`` is what the change of pool alone would give;
     ``share_effect = P1 * (s1 - s0)`` what the change of population share alone would give;
     ``rounding`` is what per-cell rounding adds, so the three add up to the published change.
 
-    Raises
-    ------
-    ValueError
-        When there is no single year before ``period``.
+    Returns
+    -------
+    pandas.DataFrame
+        ``kommun, amount_before, amount_after, change, pool_effect, share_effect, rounding,
+        share_before_pct, share_after_pct``; ``attrs`` holds ``period``, ``previous`` and ``column``.
     """
     period = period or periods.latest_year()
-    before = periods.previous_year(period)
-    if before is None:
-        raise ValueError(f"there is no single year before {period} to compare with")
-    return _change(str(paths.data_dir()), before, period).copy()
+    return _change(str(paths.data_dir()), period).copy()
 
 
 @lru_cache(maxsize=8)
-def _change(folder: str, before: str, after: str) -> pd.DataFrame:
-    """The decomposition, cached per data folder (``folder`` is only the cache's key)."""
-    area = "Nära vård"
-    p0, p1 = pools(before)[area], pools(after)[area]
-    s0, s1 = exact_shares(populations(before)), exact_shares(populations(after))
-    a0 = data.allocation_table(before)[area]
-    a1 = data.allocation_table(after)[area]
-    result = pd.DataFrame({f"amount_{before}": a0, f"amount_{after}": a1})
-    result["change"] = result[f"amount_{after}"] - result[f"amount_{before}"]
+def _change(folder: str, period: str) -> pd.DataFrame:
+    previous = periods.previous_year(period)
+    if previous is None:
+        raise DataError(TABLES["periods"].file, f"period {period} has no single year before it to compare with")
+    column = compared_column(period, previous)
+    p0, p1 = pools(previous)[column], pools(period)[column]
+    s0, s1 = exact_shares(populations(previous)), exact_shares(populations(period))
+    result = pd.DataFrame({"amount_before": data.allocation_table(previous)[column],
+                           "amount_after": data.allocation_table(period)[column]})
+    result["change"] = result["amount_after"] - result["amount_before"]
     result["pool_effect"] = [float((p1 - p0) * s0[k]) for k in result.index]
     result["share_effect"] = [float(p1 * (s1[k] - s0[k])) for k in result.index]
     result["rounding"] = result["change"] - result["pool_effect"] - result["share_effect"]
-    result[f"share_{before}_pct"] = [float(100 * s0[k]) for k in result.index]
-    result[f"share_{after}_pct"] = [float(100 * s1[k]) for k in result.index]
-    return result.rename_axis("kommun").reset_index()
+    result["share_before_pct"] = [float(100 * s0[k]) for k in result.index]
+    result["share_after_pct"] = [float(100 * s1[k]) for k in result.index]
+    result = result.rename_axis("kommun").reset_index()
+    result.attrs.update(period=period, previous=previous, column=column)
+    return result
+
+
+paths.on_data_switch(_change.cache_clear)
+
+
+def change_2023_2024() -> pd.DataFrame:
+    """DEPRECATED: :func:`change` for the latest year, with the years in the column names as before
+    (``amount_<previous>``, ``share_<period>_pct``); kept until the reports and notebooks use :func:`change`."""
+    result = change()
+    before, after = result.attrs["previous"], result.attrs["period"]
+    return result.rename(columns={"amount_before": f"amount_{before}", "amount_after": f"amount_{after}",
+                                  "share_before_pct": f"share_{before}_pct", "share_after_pct": f"share_{after}_pct"})
 
 
 # --------------------------------------------------------------------------- what if
 
-@dataclass(frozen=True)
+def what_if_column(period: str) -> str:
+    """The column the what-if splits: the period's first column with a stated total."""
+    found = pools(period)
+    if not found:
+        raise DataError(TABLES["published_figures"].file, f"period {period}: no stated total; the what-if needs "
+                                                          "the pool of one column")
+    return next(iter(found))
+
+
+def published_set_asides(period: str) -> dict[str, int]:
+    """The set-asides the period's what-if column total includes, by name (the last part of their key).
+
+    >>> published_set_asides("2024")
+    {'digitalisering': 1200000, 'lanssamordning': 1900000}
+    """
+    figures = data.load_published_figures()
+    values = figures.set_index("key")["value"]
+    stated = figures[(figures["kind"] == "stated_total") & (figures["period"] == period)].set_index("column")
+    included = stated.at[what_if_column(period), "includes"]
+    keys = included.split(";") if pd.notna(included) else []
+    return {key.rsplit(".", 1)[-1]: int(values[key]) for key in keys}
+
+
 class Scenario:
-    """One what-if setting of a year's allocation. Left out, a value is the published one.
+    """One what-if setting of a single year's allocation (default: the latest year).
 
-    ``period`` defaults to the latest single year of the data folder; ``pool`` to its stated total
-    and ``set_asides`` (name → kronor, taken off the top) to the set-asides that total includes, so
-    ``Scenario()`` reproduces the published table (every difference 0 kr).
+    Every value left out is the published one, so ``Scenario()`` reproduces the published table.
+    The set-asides are the ones the year's stated total includes, by name (``digitalisering=0``
+    changes one of them; ``scenario.digitalisering`` reads it).
+
+    Parameters
+    ----------
+    pool : int, optional
+        Kronor to split before set-asides (default: the stated total).
+    base_share : float
+        Share of the pool split equally (the rest by population); 0 is the published key.
+    rounding : {"per_cell", "largest_remainder"}
+    period : str, optional
+        A single year (default: :func:`naravard_lib.periods.latest_year`).
+    set_asides : mapping, optional
+        All set-asides by name, replacing the published ones.
+    **named : int
+        One set-aside by name.
+
+    Examples
+    --------
+    >>> Scenario().pool, Scenario(digitalisering=0).set_asides
+    (28921974, {'digitalisering': 0, 'lanssamordning': 1900000})
     """
 
-    pool: int | None = None
-    set_asides: tuple[tuple[str, int], ...] | None = None
-    base_share: float = 0.0
-    rounding: str = "per_cell"
-    period: str | None = None
+    def __init__(self, pool: int | None = None, base_share: float = 0.0, rounding: str = "per_cell", *,
+                 period: str | None = None, set_asides: Mapping[str, int] | None = None, **named: int):
+        self._pool, self.base_share, self.rounding, self._period = pool, base_share, rounding, period
+        self._set_asides = dict(set_asides) if set_asides is not None else None
+        self._named = dict(named)
 
-    def resolved(self) -> "Scenario":
-        """This scenario with every left-out value filled in from the published figures."""
-        period = self.period or periods.latest_year()
-        published = published_pool(period)
-        pool = published["pool"] if self.pool is None else int(self.pool)
-        set_asides = published["set_asides"] if self.set_asides is None else tuple(self.set_asides)
-        return Scenario(pool, set_asides, self.base_share, self.rounding, period)
+    @property
+    def period(self) -> str:
+        return self._period or periods.latest_year()
+
+    @property
+    def pool(self) -> int:
+        if self._pool is not None:
+            return int(self._pool)
+        figures = data.load_published_figures()
+        stated = figures[(figures["kind"] == "stated_total") & (figures["period"] == self.period)]
+        return int(stated.set_index("column").at[what_if_column(self.period), "value"])
+
+    @property
+    def set_asides(self) -> dict[str, int]:
+        published = self._set_asides if self._set_asides is not None else published_set_asides(self.period)
+        unknown = [name for name in self._named if name not in published]
+        if unknown:
+            raise TypeError(f"no set-aside {unknown[0]!r} in {self.period}; its set-asides: {', '.join(published)}")
+        return {**published, **{name: int(value) for name, value in self._named.items()}}
+
+    def __getattr__(self, name: str) -> int:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        found = self.set_asides
+        if name not in found:
+            raise AttributeError(f"Scenario has no attribute or set-aside {name!r}")
+        return found[name]
+
+    def _values(self) -> tuple:
+        return self.period, self.pool, tuple(self.set_asides.items()), self.base_share, self.rounding
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Scenario) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        sets = ", ".join(f"{name}={value}" for name, value in self.set_asides.items())
+        return (f"Scenario(pool={self.pool}, base_share={self.base_share}, rounding={self.rounding!r}, "
+                f"period={self.period!r}{', ' + sets if sets else ''})")
 
 
-def published_pool(period: str | None = None) -> dict:
-    """The stated total of ``period``'s Nära vård column and the set-asides it includes (name, kronor).
-
-    The names are the set-asides' labels after their last ``": "`` (``"Digitalisering"``).
-    """
-    period = period or periods.latest_year()
-    figures = data.load_published_figures().set_index("key")
-    stated = figures[(figures["kind"] == "stated_total") & (figures["period"] == period)
-                     & (figures["column"] == "Nära vård")]
-    key = stated.index[0]
-    included = figures.at[key, "includes"]
-    keys = included.split(";") if isinstance(included, str) and included else []
-    set_asides = tuple((str(figures.at[k, "label"]).split(": ")[-1], int(figures.at[k, "value"])) for k in keys)
-    return {"period": period, "pool": int(figures.at[key, "value"]), "set_asides": set_asides}
-
-
-def what_if_table(scenario: Scenario = Scenario()) -> pd.DataFrame:
-    """The year's split under ``scenario``, beside the published amounts.
+def what_if_table(scenario: Scenario | None = None) -> pd.DataFrame:
+    """A single year's split under ``scenario`` (default: the published one), beside the published amounts.
 
     Returns
     -------
     pandas.DataFrame
         ``kommun, befolkning, belopp, per_invanare, publicerat, skillnad`` (belopp − publicerat).
     """
-    scenario = scenario.resolved()
-    population = populations(scenario.period)
+    scenario = scenario or Scenario()
+    period = scenario.period
+    population = populations(period)
     key = blended_key(population, scenario.base_share) if scenario.base_share else population
-    amounts = split_pro_rata(scenario.pool, key, rounding=scenario.rounding, set_asides=dict(scenario.set_asides))
-    published = data.allocation_table(scenario.period)["Nära vård"]
+    amounts = split_pro_rata(scenario.pool, key, rounding=scenario.rounding, set_asides=scenario.set_asides)
+    published = data.allocation_table(period)[what_if_column(period)]
     table = pd.DataFrame({"befolkning": population, "belopp": amounts,
                           "per_invanare": per_capita(amounts, population), "publicerat": published})
     table["skillnad"] = table["belopp"] - table["publicerat"]
     return table.rename_axis("kommun").reset_index()
+
+
+def __getattr__(name: str):
+    """DEPRECATED ``POPULATION_DATES`` (period → population date of the single years), kept until the
+    readers use :func:`naravard_lib.periods.population_date`; read from the active data folder."""
+    if name == "POPULATION_DATES":
+        return {period: periods.population_date(period) for period in periods.single_years()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -231,12 +231,12 @@ def change_table(kommun: str) -> pd.DataFrame | None:
     before, year, area = k["foregaende_ar"], k["ar"], k["insatsomrade"]
     rounding = k["forandring"] - k["varav_pott"] - k["varav_befolkningsandel"]
     rows = [
-        (f"{area} {before}", int(change[f"amount_{before}"])),
-        (f"{area} {year}", int(change[f"amount_{year}"])),
+        (f"{area} {before}", int(change["amount_before"])),
+        (f"{area} {year}", int(change["amount_after"])),
         (f"Förändring {before} → {year}", k["forandring"]),
         ("därav: länets pott ändrades", k["varav_pott"]),
-        (f"därav: befolkningsandelen ändrades ({format_percent(change[f'share_{before}_pct'], 3)} → "
-         f"{format_percent(change[f'share_{year}_pct'], 3)})", k["varav_befolkningsandel"]),
+        (f"därav: befolkningsandelen ändrades ({format_percent(change['share_before_pct'], 3)} → "
+         f"{format_percent(change['share_after_pct'], 3)})", k["varav_befolkningsandel"]),
         ("därav: avrundning per cell", rounding),
     ]
     return pd.DataFrame({"Post": [r[0] for r in rows],

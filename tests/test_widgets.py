@@ -20,7 +20,7 @@ def test_default_scenario_reproduces_the_published_2024_table():
 
 
 def test_largest_remainder_adds_up_to_the_pool_after_set_asides():
-    table = what_if_table(Scenario(pool=30_000_000, set_asides=(("Digitalisering", 0), ("Länssamordning", 2_000_000)),
+    table = what_if_table(Scenario(pool=30_000_000, digitalisering=0, lanssamordning=2_000_000,
                                    rounding="largest_remainder", base_share=0.3))
     assert table["belopp"].sum() == 28_000_000
 

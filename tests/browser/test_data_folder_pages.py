@@ -3,8 +3,8 @@
 (a) A new year: the shipped data plus a FICTIONAL 2025 table. The page's key figures and its what-if
 speak of 2025, and the what-if starts at the 2025 table (largest difference 0 kr).
 (Another län's dashboard is the same page from another folder; its content is checked without a browser
-in ``tests/test_data_folders.py``, which keeps the browser suite to one Voilà start here.)
-The folder comes from ``tests/readerfolders.py``; the derived populations are computed with
+in ``tests/test_reader_folders.py``, which keeps the browser suite to one Voilà start here.)
+The folder comes from ``tests/datafolders.py``; the derived populations are computed with
 ``naravard data derive --data``, as a user does.
 """
 
@@ -13,20 +13,22 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
+import pandas as pd
 
-import readerfolders as folders
+import datafolders
 from harness import free_port, screenshot, start_server, stop_server
 from naravard_lib import dashboard
 
 
-def _folder(tmp_path_factory, make, name: str):
-    root = tmp_path_factory.mktemp(name)
-    cells = make(root / "data")
+def _new_year(tmp_path_factory):
+    """The shipped data plus the FICTIONAL 2025 table of ``tests/datafolders.py``, derived as a user does."""
+    root = tmp_path_factory.mktemp("nytt-ar-sida")
+    datafolders.add_fictional_year(datafolders.copy_shipped(root), "2025")
     derived = subprocess.run([sys.executable, "-m", "naravard_lib.cli", "data", "derive", "--data", str(root / "data")],
                              capture_output=True, text=True, timeout=300)
     assert derived.returncode == 0, derived.stderr
-    return root, cells
+    table = pd.read_csv(root / "data" / "allocations.csv", dtype={"period": str})
+    return root, table[table["period"] == "2025"].set_index("kommun")["amount_sek"]
 
 
 def _voila(root):
@@ -55,7 +57,7 @@ def _page_text(browser, url: str, heading: str, shot: str) -> str:
 
 
 def test_a_new_year_s_dashboard_and_what_if_show_2025(tmp_path_factory, browser):
-    root, cells = _folder(tmp_path_factory, folders.make_new_year, "nytt-ar-sida")
+    root, cells = _new_year(tmp_path_factory)
     proc, url = _voila(root)
     try:
         text = _page_text(browser, f"{url}/?kommun=Habo", "Nyckeltal för Habo", "dashboard-2025-habo")
@@ -67,4 +69,4 @@ def test_a_new_year_s_dashboard_and_what_if_show_2025(tmp_path_factory, browser)
     assert "Tänk om: fördelningen 2025 med andra antaganden" in text
     total = f"{int(cells.sum()):,}".replace(",", " ")
     assert f"Till kommunerna: {total} kr · största skillnad mot publicerat: 0 kr" in text  # the 2025 table exactly
-    assert "Fiktiv fördelning av ÖK-medel 2025" in text  # its source line, from sources.csv
+    assert datafolders.FICTIONAL_TITLE in text  # its source line, from sources.csv
