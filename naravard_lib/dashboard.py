@@ -39,6 +39,11 @@ DEFAULT_MAX_KERNELS = 4
 DEFAULT_CULL_AFTER = 300
 
 
+#: The page's ``<title>`` (the notebook's ``metadata.title``, fixed before any data is read, so it names no
+#: län); its ``<h1>`` is :func:`title`, from the data folder.
+PAGE_TITLE = "Nära vård – översikt"
+
+
 def title() -> str:
     """The page's title and its one ``<h1>``, from the data folder's län: ``"Nära vård i Jönköpings län – översikt"``."""
     return f"Nära vård i {municipalities.lan_name()} – översikt"
