@@ -251,7 +251,7 @@ def data_derive(
     written then.
     """
     from .allocation import derive_populations, write_derived
-    from .data import validate_all
+    from .data import _display_name, validate_all
     from .schemas import DERIVED, TABLES
 
     try:
@@ -272,7 +272,7 @@ def data_derive(
                                                                       first["total_max"]))
         typer.echo(f"period {period}: population key of {len(rows)} municipalities recovered, län total {total} "
                    f"(the only one for totals {low}-{high})")
-    typer.echo(f"wrote {target}")
+    typer.echo(f"wrote {_display_name(target)}")
 
 
 @app.command()
