@@ -92,7 +92,7 @@ def _use_data(folder: str | None) -> None:
 
 @app.command()
 def build(
-    kommun: Annotated[Optional[list[str]], typer.Option("--kommun", "-k", metavar="NAME", help="Municipality name or slug; repeat for several. Default: all 13.")] = None,
+    kommun: Annotated[Optional[list[str]], typer.Option("--kommun", "-k", metavar="NAME", help="Municipality name or slug; repeat for several. Default: all.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N", help="Reports built at the same time (at most one per report).")] = 2,
     out: Annotated[Optional[str], typer.Option("--out", "-o", metavar="DIR", help="Output folder (default: reports/, or $NARAVARD_REPORTS): new, empty or made by naravard.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Write into an --out folder that holds other files and was not made by naravard.")] = False,
@@ -251,7 +251,7 @@ def data_derive(
     written then.
     """
     from .allocation import derive_populations, write_derived
-    from .data import validate_all
+    from .data import _display_name, validate_all
     from .schemas import DERIVED, TABLES
 
     try:
@@ -272,7 +272,7 @@ def data_derive(
                                                                       first["total_max"]))
         typer.echo(f"period {period}: population key of {len(rows)} municipalities recovered, län total {total} "
                    f"(the only one for totals {low}-{high})")
-    typer.echo(f"wrote {target}")
+    typer.echo(f"wrote {_display_name(target)}")
 
 
 @app.command()
@@ -340,16 +340,18 @@ def form_export(
     answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", metavar="FILE|DIR", help=_ANSWERS_HELP)] = None,
     draft: Annotated[bool, typer.Option("--draft", help="Export the pre-filled draft instead of answers files.")] = False,
     kommun: Annotated[Optional[str], typer.Option("--kommun", "-k", metavar="NAME", help="With --draft: cite this municipality's money.")] = None,
-    report: Annotated[str, typer.Option(metavar="NAME", help="With --draft: whose report it is.")] = "Jönköpings län",
+    report: Annotated[Optional[str], typer.Option(metavar="NAME", help="With --draft: whose report it is (default: the län).")] = None,
 ) -> None:
     """Write each report's answers as Markdown and HTML in the form's order; with several files, a summary.
 
     Exit code 2 on bad input (unknown municipality or question, corrupt answers file) or an unwritable --out.
     """
     from . import form
+    from .municipalities import lan_name
 
     try:
         if draft:
+            report = report or lan_name()
             name = f"{report} (utkast)" if not kommun else f"{kommun} (utkast)"
             drafts = form.draft_answers(name, kommun)
             drafts.report = name

@@ -133,8 +133,8 @@ def read_table(table: str, path: str | Path | None = None) -> pd.DataFrame:
             raise DataError(name, "file not found; it is derived from the published cells: run `naravard data "
                                   "derive` (with --data DIR for another folder) to compute it")
         kind = "a file every data folder needs" if spec.required else "an optional file, needed here"
-        raise DataError(name, f"file not found ({kind}); the workbook expects it in {paths.data_dir()} "
-                              "(see data/README.md)")
+        raise DataError(name, f"file not found ({kind}); the workbook expects it in "
+                              f"{_display_name(paths.data_dir())}/ (see data/README.md)")
     expected = list(spec.schema.columns)
     frame = pd.read_csv(io.StringIO(_csv_text(path, name, expected)), dtype=str, keep_default_na=False)
     missing = [c for c in expected if c not in frame.columns]

@@ -238,7 +238,7 @@ def test_another_lan_says_what_is_missing(tmp_path):
     (folder / "periods.csv").unlink()
     code, lines = _run("validate", "--data", str(folder))
     assert code == 2 and lines[0] == (f"error: {folder}/periods.csv: file not found (a file every data folder needs); "
-                                      f"the workbook expects it in {folder} (see data/README.md)")
+                                      f"the workbook expects it in {folder}/ (see data/README.md)")
     folder = datafolders.other_lan(tmp_path, "mixed")
     text = (folder / "municipalities.csv").read_text(encoding="utf-8")
     (folder / "municipalities.csv").write_text(text.replace("Växjö,0780", "Växjö,0680"), encoding="utf-8")
