@@ -106,6 +106,8 @@ def _finish_report(body: str, kommun: str) -> str:
         if last and last[-1].name in ("h1", "h2", "h3", "h4"):
             cell["class"] = [*cell.get("class", []), "ends-with-heading"]
             _move_into_next_cell(last[-1], cell)
+            if not cell.select_one(".jp-RenderedMarkdown").get_text(strip=True):
+                cell.decompose()  # a section heading alone in its cell: nothing is left of the cell
     sections = [h for h in main.find_all("h2") if h.get("id")]
     if sections:
         nav = soup.new_tag("nav", attrs={"class": "toc", "aria-labelledby": "innehall-rubrik"})
