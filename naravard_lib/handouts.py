@@ -125,16 +125,19 @@ def fact_sheet_html(kommun: str, statement: str = STATEMENT) -> str:
                   (f"Totalt {before}", format_sek(k["totalt_foregaende_ar"]))]
     if multi:
         facts.append((f"Totalt {report.period_label(multi)}", format_sek(k["totalt_flerarsperiod"])))
-    ax = plots.lan_map(report.map_values(), report.map_title(), highlight=kommun, legend_label="kr per invånare")
-    figure = plots.with_alt(ax, report.map_alt(kommun), report.source_allocations())
+    figure = None  # the map of the multi-year period, when the data folder has one
+    if multi:
+        ax = plots.lan_map(report.map_values(), report.map_title(), highlight=kommun, legend_label="kr per invånare")
+        figure = plots.with_alt(ax, report.map_alt(kommun), report.source_allocations())
     share = (f"{kommun} fick {format_percent(k['andel_medel_pct'])} av det som fördelades till {report.count_phrase()} "
              f"inom {area} {year} och har {format_percent(k['andel_befolkning_pct'])} av länets "
              "befolkning: pengarna fördelas efter invånarantal.")
     heading = f"{kommun} – Nära vård i siffror"
     return _page({"title": f"{heading} – faktablad", "heading": heading, "lead": "", "kind": "fakta",
                   "kommun": kommun, "facts": facts, "summary": Markup(markdown2html(report.summary_text(kommun))),
-                  "map_png": base64.b64encode(figure.png).decode("ascii"), "map_alt": figure.alt,
-                  "map_width": figure.width, "map_caption": f"{kommun} är markerad.",
+                  "map_png": base64.b64encode(figure.png).decode("ascii") if figure else "",
+                  "map_alt": figure.alt if figure else "", "map_width": figure.width if figure else 0,
+                  "map_caption": f"{kommun} är markerad.",
                   "source_money": report.source_allocations(), "share_text": share,
                   "footer": f"{site_name()}: faktablad för {kommun}, ur utbildarens kit."}, statement)
 
