@@ -393,7 +393,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     host = f"[{options.ip}]" if ":" in options.ip else options.ip
     shown = "127.0.0.1" if options.ip in ("0.0.0.0", "::") else host
-    print(f"Dashboard: http://{shown}:{options.port}/  (a municipality: http://{shown}:{options.port}/?kommun=Habo)")
+    example = municipalities.slug(municipalities.names()[0])
+    print(f"Dashboard: http://{shown}:{options.port}/  (a municipality: http://{shown}:{options.port}/?kommun={example})")
     if not _is_loopback(options.ip):
         print(f"Listening on {options.ip}: anyone who can reach this machine on port {options.port} can open the "
               f"dashboard (no password); each visitor gets a kernel of their own, {options.max_kernels} at most "

@@ -635,7 +635,8 @@ class Dashboard:
             f"omfattar {name}. Filtrera på fokusområde, strategi och nivå.</p>")
         self.what_if_heading.value = (
             f"<h2>Tänk om: fördelningen {html.escape(self.what_if.period)} med andra antaganden</h2><p>Ändra länets pott, "
-            f"avsättningarna, en lika bas eller avrundningen; tabellen och diagrammet följer med. {name} är markerad i "
+            f"{'avsättningarna, ' if self.what_if.set_aside_names else ''}en lika bas eller avrundningen; tabellen och "
+            f"diagrammet följer med. {name} är markerad i "
             "diagrammet. Utgångsläget är den publicerade fördelningen.</p>")
 
     def _ipython_display_(self):
