@@ -177,6 +177,12 @@ def _summary(folder: str, kommun: str) -> str:
     return summary_text(kommun)
 
 
+def clear_caches() -> None:
+    """Forget the cached figures (run when the data folder changes, or after its files were edited)."""
+    for cached in (_cached_facts, _summary, _populations):
+        cached.cache_clear()
+
+
 def key_figure_table(kommun: str) -> pd.DataFrame:
     """One row per agreement period: the municipality's money, per inhabitant, share against population, rank.
 
@@ -287,6 +293,9 @@ def source_strategies() -> str:
     return sources.source_line({s: "Strategi 1–4" for s in table["source"].unique()},
                                f"; Esthers citat: {sources.title(quoted['citat_source'])} "
                                f"(avsnitt: {quoted['citat_section']})")
+
+
+paths.on_data_switch(clear_caches)
 
 
 # --------------------------------------------------------------------------- serving
