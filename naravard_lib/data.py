@@ -27,7 +27,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import files, lan, paths
-from .errors import DataError, plain
+from .errors import DataError, MissingData, plain
 from .schemas import DERIVED, REQUIRED, TABLES
 
 _BOOLS = {"true": True, "false": False}
@@ -316,6 +316,39 @@ def available(table: str) -> bool:
     Readers use it to leave out a section whose data the folder lacks.
     """
     return (paths.data_dir() / TABLES[table].file).is_file()
+
+
+def missing(tables=(), periods=(), kommuner=()) -> list[str]:
+    """What of the given tables, periods and municipalities the active folder lacks (Swedish words).
+
+    >>> missing(tables=["initiatives"], periods=["2024"], kommuner=["Eksjö"])
+    []
+    """
+    lacking = [f"filen {TABLES[t].file}" for t in tables if not available(t)]
+    if periods:
+        known = set(load("periods")["period"]) if available("periods") else set()
+        lacking += [f"perioden {p}" for p in periods if p not in known]
+    if kommuner:
+        known = set(load("municipalities")["kommun"]) if available("municipalities") else set()
+        lacking += [f"kommunen {k}" for k in kommuner if k not in known]
+    return lacking
+
+
+def require(what: str, tables=(), periods=(), kommuner=()) -> None:
+    """Stop with one Swedish sentence when the active folder lacks what ``what`` is about.
+
+    For the teaching notebooks, which stay about the editions and the län they teach: their first
+    cell calls this, so that with another folder they stop there, saying which data they need.
+
+    Raises
+    ------
+    MissingData
+        ``Den här anteckningsboken (…) behöver …; datamappen … saknar …``.
+    """
+    lacking = missing(tables, periods, kommuner)
+    if lacking:
+        raise MissingData(f"{what} behöver {', '.join(lacking)}, som datamappen {_display_name(paths.data_dir())} "
+                          f"saknar. Välj arbetsbokens data/ (ta bort NARAVARD_DATA) för att köra den.")
 
 
 def validate_all() -> list[DataError]:
