@@ -273,6 +273,7 @@ def _coverage(tables: dict[str, pd.DataFrame]) -> list[DataError]:
     if "allocations" in tables and "periods" in tables and kommuner:
         cells = tables["allocations"]
         name = _display_name(folder / TABLES["allocations"].file)
+        gaps_by_period: dict[str, str] = {}  # period -> "12 of 13 municipalities; missing Habo"
         for period in tables["periods"]["period"]:
             rows = cells[cells["period"] == period]
             if rows.empty:
@@ -285,8 +286,11 @@ def _coverage(tables: dict[str, pd.DataFrame]) -> list[DataError]:
                 columns = [area for area, gap in gaps.items() if gap]
                 where = "" if len(columns) == len(gaps) and len({tuple(g) for g in gaps.values()}) == 1 \
                     else f" ({', '.join(columns)})"
-                problems.append(DataError(name, f"period {period}: {len(kommuner) - len(absent)} of {len(kommuner)} "
-                                                f"municipalities{where}; missing {listed(absent)}"))
+                gaps_by_period[period] = (f"{len(kommuner) - len(absent)} of {len(kommuner)} municipalities{where}; "
+                                          f"missing {listed(absent)}")
+        for gap in dict.fromkeys(gaps_by_period.values()):  # one line for the periods that lack the same rows
+            same = [period for period, text in gaps_by_period.items() if text == gap]
+            problems.append(DataError(name, f"period{'s' if len(same) > 1 else ''} {', '.join(same)}: {gap}"))
     if "allocations" in tables and "periods" in tables and "published_figures" in tables:
         figures = tables["published_figures"]
         stated = figures[figures["kind"] == "stated_total"]
