@@ -27,7 +27,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import files, lan, paths
-from .errors import DataError, plain
+from .errors import DataError, MissingData, plain
 from .schemas import DERIVED, REQUIRED, TABLES
 
 _BOOLS = {"true": True, "false": False}
@@ -273,6 +273,7 @@ def _coverage(tables: dict[str, pd.DataFrame]) -> list[DataError]:
     if "allocations" in tables and "periods" in tables and kommuner:
         cells = tables["allocations"]
         name = _display_name(folder / TABLES["allocations"].file)
+        gaps_by_period: dict[str, str] = {}  # period -> "12 of 13 municipalities; missing Habo"
         for period in tables["periods"]["period"]:
             rows = cells[cells["period"] == period]
             if rows.empty:
@@ -285,8 +286,11 @@ def _coverage(tables: dict[str, pd.DataFrame]) -> list[DataError]:
                 columns = [area for area, gap in gaps.items() if gap]
                 where = "" if len(columns) == len(gaps) and len({tuple(g) for g in gaps.values()}) == 1 \
                     else f" ({', '.join(columns)})"
-                problems.append(DataError(name, f"period {period}: {len(kommuner) - len(absent)} of {len(kommuner)} "
-                                                f"municipalities{where}; missing {listed(absent)}"))
+                gaps_by_period[period] = (f"{len(kommuner) - len(absent)} of {len(kommuner)} municipalities{where}; "
+                                          f"missing {listed(absent)}")
+        for gap in dict.fromkeys(gaps_by_period.values()):  # one line for the periods that lack the same rows
+            same = [period for period, text in gaps_by_period.items() if text == gap]
+            problems.append(DataError(name, f"period{'s' if len(same) > 1 else ''} {', '.join(same)}: {gap}"))
     if "allocations" in tables and "periods" in tables and "published_figures" in tables:
         figures = tables["published_figures"]
         stated = figures[figures["kind"] == "stated_total"]
@@ -316,6 +320,39 @@ def available(table: str) -> bool:
     Readers use it to leave out a section whose data the folder lacks.
     """
     return (paths.data_dir() / TABLES[table].file).is_file()
+
+
+def missing(tables=(), periods=(), kommuner=()) -> list[str]:
+    """What of the given tables, periods and municipalities the active folder lacks (Swedish words).
+
+    >>> missing(tables=["initiatives"], periods=["2024"], kommuner=["Eksjö"])
+    []
+    """
+    lacking = [f"filen {TABLES[t].file}" for t in tables if not available(t)]
+    if periods:
+        known = set(load("periods")["period"]) if available("periods") else set()
+        lacking += [f"perioden {p}" for p in periods if p not in known]
+    if kommuner:
+        known = set(load("municipalities")["kommun"]) if available("municipalities") else set()
+        lacking += [f"kommunen {k}" for k in kommuner if k not in known]
+    return lacking
+
+
+def require(what: str, tables=(), periods=(), kommuner=()) -> None:
+    """Stop with one Swedish sentence when the active folder lacks what ``what`` is about.
+
+    For the teaching notebooks, which stay about the editions and the län they teach: their first
+    cell calls this, so that with another folder they stop there, saying which data they need.
+
+    Raises
+    ------
+    MissingData
+        ``Den här anteckningsboken (…) behöver …; datamappen … saknar …``.
+    """
+    lacking = missing(tables, periods, kommuner)
+    if lacking:
+        raise MissingData(f"{what} behöver {', '.join(lacking)}, som datamappen {_display_name(paths.data_dir())} "
+                          f"saknar. Välj arbetsbokens data/ (ta bort NARAVARD_DATA) för att köra den.")
 
 
 def validate_all() -> list[DataError]:

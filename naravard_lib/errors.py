@@ -89,6 +89,16 @@ class UnknownMunicipality(ParameterError):
         super().__init__(f"{where}: {message_en}" if where else message_en)
 
 
+class MissingData(NaravardError):
+    """The active data folder lacks what a notebook or section is about; one Swedish sentence.
+
+    In a notebook it shows as that sentence alone, not a traceback (IPython's ``_render_traceback_``).
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [str(self)]
+
+
 class RecoveryError(NaravardError):
     """No weight vector reproduces a published split."""
 

@@ -246,3 +246,26 @@ def test_another_lan_says_what_is_missing(tmp_path):
     assert code == 2 and lines[0] == (f"error: {folder}/municipalities.csv, line 8, column 'kommun_kod': 0680 is in "
                                       "Jönköpings län, the first municipality in Kronobergs län; a data folder is "
                                       "about one län")
+
+
+def test_the_registry_names_the_seed_files_and_periods_cite_their_tables(seeds):
+    registry = sources.sources()
+    for row in registry.dropna(subset=["file"]).itertuples():
+        assert (seeds / row.file).is_file(), row.file
+        assert row.source == row.file  # the seeds' ids are their file names, as every table cites them
+    for row in periods.periods().itertuples():
+        text = (seeds / registry.set_index("source").at[row.source, "file"]).read_text(encoding="utf-8")
+        assert " ".join(row.section.split(" / ")[0].split()) in " ".join(text.split()), row.period
+
+
+def test_a_teaching_notebook_about_this_edition_stops_with_one_swedish_sentence(tmp_path):
+    from naravard_lib import exercises
+    from naravard_lib.errors import MissingData
+
+    exercises.require_data()  # the shipped folder has what the exercises are about
+    folder = datafolders.other_lan(tmp_path)
+    with datafolders.active(folder), pytest.raises(MissingData) as info:
+        exercises.require_data()
+    (line,) = info.value._render_traceback_()  # what a notebook shows instead of a traceback
+    assert line.startswith("Övningarna (Jönköpings län, tabellerna 2019–2022 och 2024) behöver filen initiatives.csv")
+    assert "kommunen Eksjö" in line and line.endswith("Välj arbetsbokens data/ (ta bort NARAVARD_DATA) för att köra den.")

@@ -176,7 +176,7 @@ BAD_DATA = [
      "data/allocations.csv, line 2, column 'amount_sek': value -5 is negative"),
     (lambda l: l[0], "data/allocations.csv: has a header line but no rows"),
     (lambda l: "".join(x for x in l if ",Habo," not in x),
-     "data/allocations.csv: a municipality has no row in a published table: 2019-2022 Nära vård: Habo"),
+     "data/allocations.csv: periods 2019-2022, 2023, 2024: 12 of 13 municipalities; missing Habo"),
     (lambda l: "", "data/allocations.csv: file is empty"),
     (lambda l: l[0] + l[1] + l[2].rstrip("\n") + ",extra\n" + "".join(l[3:]),
      "data/allocations.csv, line 3: 8 fields where the header has 7"),
