@@ -13,7 +13,7 @@ import html
 import pandas as pd
 
 from . import allocation as al
-from . import data, municipalities, needs, periods, sources
+from . import data, municipalities, periods, sources
 from .formatting import format_mnkr, format_number, format_percent, format_sek, number_word
 from .transition import includes, initiatives
 
@@ -141,17 +141,17 @@ def about_text() -> str:
 
 def has_initiatives() -> bool:
     """Whether the data folder holds the coded 2019 → 2023 initiatives (the report's section on them)."""
-    return needs.has("initiatives", "codebook")
+    return data.available("initiatives") and data.available("codebook")
 
 
 def has_strategies() -> bool:
     """Whether the data folder holds the strategies of a joint plan (the report's strategy section)."""
-    return needs.has("strategies")
+    return data.available("strategies")
 
 
 def has_follow_up() -> bool:
     """Whether the data folder holds the plan's mätområden and åtaganden (the follow-up section)."""
-    return needs.has("strategies", "strategy_lists", "commitments")
+    return all(data.available(t) for t in ("strategies", "strategy_lists", "commitments"))
 
 
 def rural_figure_key() -> str | None:

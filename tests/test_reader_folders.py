@@ -61,13 +61,13 @@ def active(request):
 
 
 def _requires_calls() -> dict[str, str]:
-    """The ``requires(...)`` statement in the first code cell of each teaching notebook 00-04."""
+    """The ``data.require(...)`` statement in the first code cell of each teaching notebook 00-04."""
     calls = {}
     for notebook in sorted(paths.NOTEBOOKS_DIR.glob("0[0-4]_*.ipynb")):
         cell = next(c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code")
         tree = ast.parse(cell.source)
         call = next(node for node in tree.body if isinstance(node, ast.Expr)
-                    and getattr(node.value.func, "id", "") == "requires")
+                    and getattr(node.value.func, "attr", "") == "require")
         calls[notebook.name] = ast.get_source_segment(cell.source, call)
     return calls
 
@@ -150,11 +150,13 @@ def test_the_what_if_starts_at_the_2025_table(new_year, active):
 
 
 def test_the_teaching_notebooks_keep_their_data_with_a_new_year(new_year, active):
-    from naravard_lib.needs import requires
+    from naravard_lib import data
 
     active(new_year[0])
-    for call in _requires_calls().values():
-        eval(call, {"requires": requires})  # raises MissingData if a notebook would stop
+    calls = _requires_calls()
+    assert len(calls) == 5
+    for call in calls.values():
+        eval(call, {"data": data})  # raises MissingData if a notebook would stop
 
 
 # --------------------------------------------------------------------------- (b) another län
@@ -233,13 +235,14 @@ def test_a_teaching_notebook_stops_at_its_first_cell_with_one_swedish_sentence(o
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    from naravard_lib.needs import MissingData, requires
+    from naravard_lib import data
+    from naravard_lib.errors import MissingData
 
     folder = other_lan[0]
     active(folder)
     for name, call in _requires_calls().items():
-        with pytest.raises(MissingData, match="^Anteckningsboken behöver data som datamappen"):
-            eval(call, {"requires": requires})
+        with pytest.raises(MissingData, match=r"^Den här anteckningsboken \(.* behöver filen .*som datamappen .* saknar"):
+            eval(call, {"data": data})
     notebook = nbformat.read(paths.NOTEBOOKS_DIR / "02_forflyttning_2019_2023.ipynb", as_version=4)
     for cell in notebook.cells:
         if cell.cell_type == "code":
@@ -251,8 +254,8 @@ def test_a_teaching_notebook_stops_at_its_first_cell_with_one_swedish_sentence(o
     first = next(c for c in notebook.cells if c.cell_type == "code")
     error = next(o for o in first.outputs if o.output_type == "error")
     assert error.ename == "MissingData" and len(error.traceback) == 1  # one sentence, no traceback
-    assert error.traceback[0].startswith("Anteckningsboken behöver data som datamappen")
-    assert "initiatives.csv" in error.traceback[0] and "\n" not in error.traceback[0]
+    assert error.traceback[0].startswith("Den här anteckningsboken (förflyttningen 2019 → 2023 i Jönköpings län) behöver")
+    assert "filen initiatives.csv" in error.traceback[0] and "\n" not in error.traceback[0]
     assert all(not c.get("outputs") for c in notebook.cells[notebook.cells.index(first) + 1:])
 
 
