@@ -154,7 +154,8 @@ def _readme(kommun: str, files: list[str]) -> str:
                               autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
     listed = [(README_NAME, "Den här filen.")] + [(f, _purpose(f, kommun)) for f in files]
     return environment.get_template("LAS_MIG.md.j2").render(
-        site_name=pages.site_name(), kommun=kommun, kommun_arg=kommun if " " not in kommun else f'"{kommun}"', kommun_slug=slugify(kommun),
+        site_name=pages.site_name(), kommun=kommun, kommun_arg=kommun if " " not in kommun else f'"{kommun}"',
+        kommun_slug=slugify(kommun),
         files=listed, handouts=HANDOUTS_DIR)
 
 
