@@ -87,7 +87,8 @@ def _with_code(text: str):
 def _page(template_values: dict, statement: str) -> str:
     from markupsafe import Markup
 
-    return _environment().get_template("handout.html.j2").render(css=Markup(_css()), statement=statement, site_name=site_name(),
+    return _environment().get_template("handout.html.j2").render(css=Markup(_css()), statement=statement,
+                                                                 site_name=site_name(),
                                                                  **template_values)
 
 
