@@ -59,7 +59,7 @@ def _raise_interrupted(signum, _frame):
 
 def _check_inputs() -> list[NaravardError]:
     """Every data file, the derived file and every parameter file, as ``naravard validate`` checks them."""
-    from .allocation import derived_problems
+    from .derive import derived_problems
     from .data import validate_all
     from .parameters import all_parameters
 
@@ -250,7 +250,7 @@ def data_derive(
     input (a data file that does not validate, or a table that is not a per-capita split); nothing is
     written then.
     """
-    from .allocation import derive_populations, write_derived
+    from .derive import derive_populations, write_derived
     from .data import _display_name, validate_all
     from .schemas import DERIVED, TABLES
 

@@ -360,7 +360,7 @@ def validate_all() -> list[DataError]:
 
     Used by ``naravard validate`` and, before any kernel starts, by ``naravard build``.
     Whether the derived populations are current is checked by
-    :func:`naravard_lib.allocation.derived_problems` (it needs the analysis).
+    :func:`naravard_lib.derive.derived_problems` (it needs the analysis).
 
     Returns
     -------

@@ -166,7 +166,7 @@ TABLES: dict[str, Table] = {
         ("key",),
         required=True,
     ),
-    # Derived, never typed: written by `naravard data derive` (allocation.derive_populations).
+    # Derived, never typed: written by `naravard data derive` (derive.derive_populations).
     "populations_recovered": _table(
         "populations_recovered.csv",
         {

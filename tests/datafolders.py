@@ -122,7 +122,7 @@ def other_lan(tmp_path: Path, name: str = "kronoberg", derive: bool = True, peri
     Only the required tables: sources, periods, municipalities, allocations, published figures and
     (with ``derive``) the derived populations, computed as ``naravard data derive`` does.
     """
-    from naravard_lib.allocation import write_derived
+    from naravard_lib.derive import write_derived
 
     folder = tmp_path / name
     folder.mkdir()

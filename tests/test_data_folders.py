@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import datafolders
-from naravard_lib import allocation, data, lan, municipalities, parameters, paths, periods, sources
+from naravard_lib import allocation, data, derive, lan, municipalities, parameters, paths, periods, sources
 from naravard_lib.cli import app
 from naravard_lib.errors import ParameterError, RecoveryError, UnknownMunicipality
 
@@ -43,7 +43,7 @@ def _digest(folder) -> dict[str, str]:
 def test_the_shipped_folder_validates_and_its_derived_file_is_current():
     code, lines = _run("validate")
     assert code == 0 and lines == ["37 data files and the parameter files are valid."]
-    assert allocation.derived_problems() == []
+    assert derive.derived_problems() == []
 
 
 def test_municipalities_come_from_the_folder():
@@ -115,8 +115,8 @@ def test_periods_and_the_one_period_to_population_mapping():
 
 
 def test_derive_recomputes_the_shipped_file_byte_for_byte():
-    assert allocation.derived_csv() == (paths.DATA_DIR / "populations_recovered.csv").read_text(encoding="utf-8")
-    recovery = allocation.recover_period("2024")
+    assert derive.derived_csv() == (paths.DATA_DIR / "populations_recovered.csv").read_text(encoding="utf-8")
+    recovery = derive.recover_period("2024")
     assert recovery.solution.total == 369_201
     # from "every municipality has one inhabitant" to just under twice the first key found
     assert recovery.total_range == (54, 2 * 369_201 - 1)
@@ -124,7 +124,7 @@ def test_derive_recomputes_the_shipped_file_byte_for_byte():
 
 def test_a_multi_year_period_gets_a_one_line_message_not_a_key():
     with pytest.raises(RecoveryError, match=r"^period 2019-2022: a table over several years is not one per-capita"):
-        allocation.recover_period("2019-2022")
+        derive.recover_period("2019-2022")
 
 
 # ---------------------------------------------------------------- a new year (fictional)
