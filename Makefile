@@ -6,10 +6,16 @@ STAMP  := $(VENV)/.installed
 KERNEL := naravard
 REPORTS ?= reports
 
+# DATA=DIR: read another data folder (a new year, another län; see data/README.md) in every target that reads
+# data (reports, lab, dashboard, kit): passed on as NARAVARD_DATA, which kernels and workers inherit.
+ifdef DATA
+export NARAVARD_DATA := $(abspath $(DATA))
+endif
+
 .PHONY: help venv test test-browser browser pdf-libs office reports notebooks participant lab benchmark clean kit
 
 help:
-	@echo "make reports     build the 13 municipality reports + index into $(REPORTS)/"
+	@echo "make reports     build the municipality reports + index into $(REPORTS)/ (DATA=DIR: another data folder)"
 	@echo "make test        run all tests (unit tests, nbval on every notebook, browser tests)"
 	@echo "make test-browser run only the browser tests (JupyterLab, reports, dashboard in chromium)"
 	@echo "make lab         open JupyterLab on the workbook"

@@ -59,9 +59,9 @@ class Project:
     def _tiny(folder: Path) -> Path:
         parameters = new_code_cell('kommun = "Aneby"\nvisa_karta = True\nrubrik = ""')
         parameters.metadata["tags"] = ["parameters"]
-        figures = new_code_cell('from IPython.display import JSON\nJSON({"kommun": kommun, "nara_vard_2024": 1000 * '
-                                'len(kommun), "per_invanare_2024": 70.5, "andel_medel_2024_pct": 1.85, '
-                                '"forandring_2023_2024": -100})')
+        figures = new_code_cell('from IPython.display import JSON\nJSON({"kommun": kommun, "nara_vard": 1000 * '
+                                'len(kommun), "per_invanare": 70.5, "andel_medel_pct": 1.85, '
+                                '"forandring": -100})')
         figures.metadata["tags"] = ["key-figures"]
         notebook = new_notebook(cells=[parameters, new_code_cell(BEHAVIOUR), figures])
         notebook.metadata["kernelspec"] = {"name": "naravard", "display_name": "naravard", "language": "python"}

@@ -229,7 +229,8 @@ def statement_page(measured: Measured, assessed_on: str, publisher: dict | None 
                       "technical": list(itertools.zip_longest(summaries[0].get("requirements", []),
                                                               summaries[0].get("technical", []), fillvalue=""))})
     met = all(not t["failed"] for t in types)
-    return pages.render_page("tillganglighet.html.j2", title="Tillgänglighetsredogörelse – Nära vård i Jönköpings län",
+    return pages.render_page("tillganglighet.html.j2", title=f"Tillgänglighetsredogörelse – {pages.site_name()}",
+                             site_name=pages.site_name(),
                              css=Markup(pages._css()), types=types, not_measured=measured.not_measured,
                              all_met=met, shortcomings=KNOWN_SHORTCOMINGS,
                              compliance=compliance(types, measured.not_measured, KNOWN_SHORTCOMINGS),

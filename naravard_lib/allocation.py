@@ -23,10 +23,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from . import data
-from .errors import RecoveryError
+from . import data, municipalities, paths, periods
+from .errors import DataError, RecoveryError
 from .formatting import format_number, format_sek
-from .schemas import KOMMUNER
+from .schemas import TABLES
 
 Rounding = Literal["per_cell", "largest_remainder"]
 ROUNDING_POLICIES: tuple[str, ...] = ("per_cell", "largest_remainder")
@@ -298,10 +298,15 @@ def recover_population_key(
 
     Examples
     --------
+    A split of 1 000 000 kr by 1 200, 3 400 and 560 inhabitants: with so few cells, three keys in
+    the range give every cell, even with the pool known (a real table's cells pin one key down,
+    see :func:`recover_period`):
+
     >>> cells = split_pro_rata(1_000_000, {"a": 1200, "b": 3400, "c": 560})
-    >>> # D1 fixes: the call returns three solutions, not one (issue 22)
-    >>> [s.weights.tolist() for s in recover_population_key(cells, (5000, 5300))]  # doctest: +SKIP
-    [[1200, 3400, 560]]
+    >>> [s.weights.tolist() for s in recover_population_key(cells, (5000, 5300))]
+    [[1170, 3315, 546], [1200, 3400, 560], [1230, 3485, 574]]
+    >>> [s.total for s in recover_population_key(cells, (5000, 5300), pools={0: 1_000_000})]
+    [5031, 5160, 5289]
     """
     table = amounts.to_frame() if isinstance(amounts, pd.Series) else amounts
     table = table.astype("int64")
@@ -328,10 +333,27 @@ def _consistent_without(table: pd.DataFrame, row, total_range: tuple[int, int]) 
     return bool(_solve(rest, scaled, None, integer=False))
 
 
+def plain_number(number: int) -> str:
+    """A whole number with plain spaces, for one-line messages and the notebook's findings.
+
+    >>> plain_number(400000)
+    '400 000'
+    """
+    return f"{int(number):,}".replace(",", " ")
+
+
+def key_solutions(amounts: pd.DataFrame, total_range: tuple[int, int],
+                  pools: Mapping[str, int] | None = None) -> list[KeySolution]:
+    """Every key of :func:`recover_population_key` in ``total_range``, or ``[]`` (no diagnosis of why).
+
+    For searches over many ranges (:func:`naravard_lib.derive.recover_period`), where an empty
+    range is expected and the conflict diagnosis would cost time.
+    """
+    return _solve(amounts.astype("int64"), total_range, pools)
+
+
 # --------------------------------------------------------------------------- the seed tables
 
-#: What each reproduced column's pool is, read from the published figures: the stated column
-#: total, minus the set-asides a total is stated to include (2024 SUMMA includes 3.1 mnkr).
 def describe_key_solutions(solutions: list[KeySolution]) -> str:
     """A Swedish sentence (Markdown) on what :func:`recover_population_key` found, pools in kronor."""
     if not solutions:
@@ -346,33 +368,40 @@ def describe_key_solutions(solutions: list[KeySolution]) -> str:
     return f"**{count}**: {totals} invånare i länet. Potter som ger varje cell: {pools}."
 
 
-POOL_KEYS = {
-    "2023": {"Nära vård": "total.2023.nara_vard", "Vårdens medarbetare": "total.2023.vardens_medarbetare",
-             "Vidareutbildning": "total.2023.vidareutbildning", "Totalt": "total.2023.totalt"},
-    "2024": {"Nära vård": "total.2024.summa"},
-}
-POPULATION_DATES = {"2023": "2022-11-01", "2024": "2023-11-01"}
-
-
 def pools(period: str) -> dict[str, int]:
-    """The pool split among the 13 municipalities, per column, for ``"2023"`` or ``"2024"``."""
-    figures = data.load_published_figures().set_index("key")
+    """The pool split among the municipalities, per column of ``period``'s table.
+
+    A column's pool is its stated total in ``published_figures.csv`` (``kind = stated_total``, the
+    period and the column; key ``total.<period>.<column slug>`` by convention), minus the set-asides
+    that row ``includes`` (the 2024 SUMMA includes 1,2 + 1,9 mnkr). Columns without a stated total
+    have no pool.
+    """
+    figures = data.load_published_figures()
+    values = figures.set_index("key")["value"]
+    stated = figures[(figures["kind"] == "stated_total") & (figures["period"] == period)].set_index("column")
     result = {}
-    for column, key in POOL_KEYS[period].items():
-        included = figures.at[key, "includes"]
-        set_aside = sum(int(figures.at[k, "value"]) for k in included.split(";")) if pd.notna(included) else 0
-        result[column] = int(figures.at[key, "value"]) - set_aside
+    for column in periods.columns(period):
+        if column not in stated.index:
+            continue
+        row = stated.loc[column]
+        included = row["includes"]
+        set_aside = sum(int(values[k]) for k in included.split(";")) if pd.notna(included) else 0
+        result[column] = int(row["value"]) - set_aside
     return result
 
 
 def populations(period: str) -> pd.Series:
-    """Recovered populations behind the ``period`` table (``"2023"`` or ``"2024"``)."""
-    table = data.load_populations().query("reference_date == @POPULATION_DATES[@period]")
-    return table.set_index("kommun")["population"].reindex(list(KOMMUNER))
+    """The derived populations ``period`` is divided by (:func:`naravard_lib.periods.population_period`).
+
+    Indexed by municipality in the order of ``municipalities.csv``.
+    """
+    source = periods.population_period(period)
+    table = data.load_populations().query("period == @source")
+    return table.set_index("kommun")["population"].reindex(list(municipalities.names()))
 
 
 def reproduce(period: str) -> pd.DataFrame:
-    """Reproduce every published cell of the 2023 or 2024 table from population × pool.
+    """Reproduce every published cell of a single-year table from population × pool.
 
     Returns
     -------
@@ -404,18 +433,30 @@ def rounding_gap(period: str) -> pd.DataFrame:
     return gap.reset_index()
 
 
-def analyse_2019_2022(total_range: tuple[int, int] = (300_000, 450_000)) -> pd.DataFrame:
-    """What the 2019-2022 table's columns can and cannot be explained by.
+def analyse_multi_year(period: str | None = None, total_range: tuple[int, int] | None = None) -> pd.DataFrame:
+    """What a multi-year table's columns can and cannot be explained by (default: the first such period).
+
+    Tests whether a column is made of whole units (the largest common divisor of its cells), whether
+    a population key reproduces a column or two together, and whether two columns share one split.
+    ``total_range`` defaults to the population the period is divided by, ±20 % to the nearest 50 000.
 
     Returns one row per test with a plain-language ``finding`` (in Swedish, for the notebook).
     """
-    table = data.allocation_table("2019-2022")
+    period = period or periods.multi_year()[0]
+    table = data.allocation_table(period)
+    if total_range is None:
+        total = int(populations(period).sum())
+        total_range = (50_000 * round(0.8 * total / 50_000), 50_000 * round(1.2 * total / 50_000))
+    first, second, whole = (c for c in table.columns if c != "Totalt")  # as the table prints them
     rows = []
-    units = table["Vidareutbildning"] / 400_000
-    rows.append(dict(test="Vidareutbildning i hela 400 000 kr",
-                     holds=bool((units == units.round()).all()),
-                     finding=f"{int(units.sum())} poster à 400 000 kr; varje kommun minst en, Jönköping {int(units['Jönköping'])}"))
-    for columns in (["Nära vård"], ["Vårdens medarbetare"], ["Nära vård", "Vårdens medarbetare"]):
+    unit = math.gcd(*(int(v) for v in table[whole]))
+    units = table[whole] // unit
+    most = units.idxmax()
+    rows.append(dict(test=f"{whole} i hela {plain_number(unit)} kr", holds=bool(unit > 1),
+                     finding=f"{int(units.sum())} poster à {plain_number(unit)} kr; varje kommun minst en, "
+                             f"{most} {int(units[most])}"))
+    low, high = (plain_number(v) for v in total_range)
+    for columns in ([first], [second], [first, second]):
         label = " + ".join(columns)
         try:
             found = recover_population_key(table[columns], total_range)
@@ -423,67 +464,180 @@ def analyse_2019_2022(total_range: tuple[int, int] = (300_000, 450_000)) -> pd.D
                              finding=f"{len(found)} lösning(ar), total {format_number(found[0].total)}"))
         except RecoveryError:
             rows.append(dict(test=f"En befolkningsnyckel för {label}", holds=False,
-                             finding="ingen heltalsnyckel 300 000-450 000 ger alla celler; troligen summan av flera års fördelningar"))
-    ratio = table["Vårdens medarbetare"] / table["Nära vård"]
+                             finding=f"ingen heltalsnyckel {low}-{high} ger alla celler; troligen summan av flera "
+                                     "års fördelningar"))
+    ratio = table[second] / table[first]
     rows.append(dict(test="Samma fördelning i båda kolumnerna", holds=bool(ratio.max() - ratio.min() < 1e-4),
-                     finding=f"kvoten medarbetare/Nära vård varierar {format_number(ratio.min(), 4)}–{format_number(ratio.max(), 4)}"))
+                     finding=f"kvoten medarbetare/{first} varierar {format_number(ratio.min(), 4)}–"
+                             f"{format_number(ratio.max(), 4)}"))
     return pd.DataFrame(rows)
 
 
-def change_2023_2024() -> pd.DataFrame:
-    """Change in the Nära vård amount 2023 → 2024 per municipality, decomposed (see :func:`_change`)."""
-    return _change().copy()
+def compared_column(period: str, previous: str) -> str:
+    """The column two periods' tables share that the change decomposition compares (the later table's first)."""
+    shared = [c for c in periods.columns(period) if c in pools(period) and c in pools(previous)]
+    if not shared:
+        raise DataError(TABLES["allocations"].file, f"periods {previous} and {period} share no column with a "
+                                                    "stated total; the change between them cannot be decomposed")
+    return shared[0]
 
 
-@lru_cache(maxsize=1)
-def _change() -> pd.DataFrame:
-    """Change in the Nära vård amount 2023 → 2024 per municipality, decomposed.
+def change(period: str | None = None) -> pd.DataFrame:
+    """Change per municipality from the single year before ``period`` (default: the latest) to it, decomposed.
 
-    ``pool_effect = (P24 - P23) * s23`` is what the change of pool alone would give;
-    ``share_effect = P24 * (s24 - s23)`` what the change of population share alone would give;
+    ``pool_effect = (P1 - P0) * s0`` is what the change of pool alone would give;
+    ``share_effect = P1 * (s1 - s0)`` what the change of population share alone would give;
     ``rounding`` is what per-cell rounding adds, so the three add up to the published change.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kommun, amount_before, amount_after, change, pool_effect, share_effect, rounding,
+        share_before_pct, share_after_pct``; ``attrs`` holds ``period``, ``previous`` and ``column``.
     """
-    p23, p24 = pools("2023")["Nära vård"], pools("2024")["Nära vård"]
-    s23, s24 = exact_shares(populations("2023")), exact_shares(populations("2024"))
-    a23 = data.allocation_table("2023")["Nära vård"]
-    a24 = data.allocation_table("2024")["Nära vård"]
-    result = pd.DataFrame({"amount_2023": a23, "amount_2024": a24})
-    result["change"] = result["amount_2024"] - result["amount_2023"]
-    result["pool_effect"] = [float((p24 - p23) * s23[k]) for k in result.index]
-    result["share_effect"] = [float(p24 * (s24[k] - s23[k])) for k in result.index]
+    period = period or periods.latest_year()
+    return _change(str(paths.data_dir()), period).copy()
+
+
+@lru_cache(maxsize=8)
+def _change(folder: str, period: str) -> pd.DataFrame:
+    previous = periods.previous_year(period)
+    if previous is None:
+        raise DataError(TABLES["periods"].file, f"period {period} has no single year before it to compare with")
+    column = compared_column(period, previous)
+    p0, p1 = pools(previous)[column], pools(period)[column]
+    s0, s1 = exact_shares(populations(previous)), exact_shares(populations(period))
+    result = pd.DataFrame({"amount_before": data.allocation_table(previous)[column],
+                           "amount_after": data.allocation_table(period)[column]})
+    result["change"] = result["amount_after"] - result["amount_before"]
+    result["pool_effect"] = [float((p1 - p0) * s0[k]) for k in result.index]
+    result["share_effect"] = [float(p1 * (s1[k] - s0[k])) for k in result.index]
     result["rounding"] = result["change"] - result["pool_effect"] - result["share_effect"]
-    result["share_2023_pct"] = [float(100 * s23[k]) for k in result.index]
-    result["share_2024_pct"] = [float(100 * s24[k]) for k in result.index]
-    return result.rename_axis("kommun").reset_index()
+    result["share_before_pct"] = [float(100 * s0[k]) for k in result.index]
+    result["share_after_pct"] = [float(100 * s1[k]) for k in result.index]
+    result = result.rename_axis("kommun").reset_index()
+    result.attrs.update(period=period, previous=previous, column=column)
+    return result
+
+
+paths.on_data_switch(_change.cache_clear)
 
 
 # --------------------------------------------------------------------------- what if
 
-@dataclass(frozen=True)
+def what_if_column(period: str) -> str:
+    """The column the what-if splits: the period's first column with a stated total."""
+    found = pools(period)
+    if not found:
+        raise DataError(TABLES["published_figures"].file, f"period {period}: no stated total; the what-if needs "
+                                                          "the pool of one column")
+    return next(iter(found))
+
+
+def published_set_asides(period: str) -> dict[str, int]:
+    """The set-asides the period's what-if column total includes, by name (the last part of their key).
+
+    >>> published_set_asides("2024")
+    {'digitalisering': 1200000, 'lanssamordning': 1900000}
+    """
+    figures = data.load_published_figures()
+    values = figures.set_index("key")["value"]
+    stated = figures[(figures["kind"] == "stated_total") & (figures["period"] == period)].set_index("column")
+    included = stated.at[what_if_column(period), "includes"]
+    keys = included.split(";") if pd.notna(included) else []
+    return {key.rsplit(".", 1)[-1]: int(values[key]) for key in keys}
+
+
 class Scenario:
-    """One what-if setting of the 2024 allocation. Defaults reproduce the published table."""
+    """One what-if setting of a single year's allocation (default: the latest year).
 
-    pool: int = 28_921_974
-    digitalisering: int = 1_200_000
-    lanssamordning: int = 1_900_000
-    base_share: float = 0.0
-    rounding: str = "per_cell"
+    Every value left out is the published one, so ``Scenario()`` reproduces the published table.
+    The set-asides are the ones the year's stated total includes, by name (``digitalisering=0``
+    changes one of them; ``scenario.digitalisering`` reads it).
+
+    Parameters
+    ----------
+    pool : int, optional
+        Kronor to split before set-asides (default: the stated total).
+    base_share : float
+        Share of the pool split equally (the rest by population); 0 is the published key.
+    rounding : {"per_cell", "largest_remainder"}
+    period : str, optional
+        A single year (default: :func:`naravard_lib.periods.latest_year`).
+    set_asides : mapping, optional
+        All set-asides by name, replacing the published ones.
+    **named : int
+        One set-aside by name.
+
+    Examples
+    --------
+    >>> Scenario().pool, Scenario(digitalisering=0).set_asides
+    (28921974, {'digitalisering': 0, 'lanssamordning': 1900000})
+    """
+
+    def __init__(self, pool: int | None = None, base_share: float = 0.0, rounding: str = "per_cell", *,
+                 period: str | None = None, set_asides: Mapping[str, int] | None = None, **named: int):
+        self._pool, self.base_share, self.rounding, self._period = pool, base_share, rounding, period
+        self._set_asides = dict(set_asides) if set_asides is not None else None
+        self._named = dict(named)
+
+    @property
+    def period(self) -> str:
+        return self._period or periods.latest_year()
+
+    @property
+    def pool(self) -> int:
+        if self._pool is not None:
+            return int(self._pool)
+        figures = data.load_published_figures()
+        stated = figures[(figures["kind"] == "stated_total") & (figures["period"] == self.period)]
+        return int(stated.set_index("column").at[what_if_column(self.period), "value"])
+
+    @property
+    def set_asides(self) -> dict[str, int]:
+        published = self._set_asides if self._set_asides is not None else published_set_asides(self.period)
+        unknown = [name for name in self._named if name not in published]
+        if unknown:
+            raise TypeError(f"no set-aside {unknown[0]!r} in {self.period}; its set-asides: {', '.join(published)}")
+        return {**published, **{name: int(value) for name, value in self._named.items()}}
+
+    def __getattr__(self, name: str) -> int:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        found = self.set_asides
+        if name not in found:
+            raise AttributeError(f"Scenario has no attribute or set-aside {name!r}")
+        return found[name]
+
+    def _values(self) -> tuple:
+        return self.period, self.pool, tuple(self.set_asides.items()), self.base_share, self.rounding
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Scenario) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        sets = ", ".join(f"{name}={value}" for name, value in self.set_asides.items())
+        return (f"Scenario(pool={self.pool}, base_share={self.base_share}, rounding={self.rounding!r}, "
+                f"period={self.period!r}{', ' + sets if sets else ''})")
 
 
-def what_if_table(scenario: Scenario = Scenario()) -> pd.DataFrame:
-    """The 2024 split under ``scenario``, beside the published amounts.
+def what_if_table(scenario: Scenario | None = None) -> pd.DataFrame:
+    """A single year's split under ``scenario`` (default: the published one), beside the published amounts.
 
     Returns
     -------
     pandas.DataFrame
         ``kommun, befolkning, belopp, per_invanare, publicerat, skillnad`` (belopp − publicerat).
     """
-    population = populations("2024")
+    scenario = scenario or Scenario()
+    period = scenario.period
+    population = populations(period)
     key = blended_key(population, scenario.base_share) if scenario.base_share else population
-    amounts = split_pro_rata(scenario.pool, key, rounding=scenario.rounding,
-                                set_asides={"Digitalisering": scenario.digitalisering,
-                                            "Länssamordning": scenario.lanssamordning})
-    published = data.allocation_table("2024")["Nära vård"]
+    amounts = split_pro_rata(scenario.pool, key, rounding=scenario.rounding, set_asides=scenario.set_asides)
+    published = data.allocation_table(period)[what_if_column(period)]
     table = pd.DataFrame({"befolkning": population, "belopp": amounts,
                           "per_invanare": per_capita(amounts, population), "publicerat": published})
     table["skillnad"] = table["belopp"] - table["publicerat"]

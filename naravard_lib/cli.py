@@ -61,21 +61,41 @@ def _raise_interrupted(signum, _frame):
 
 
 def _check_inputs() -> list[NaravardError]:
-    """Every data file and every parameter file, as ``naravard validate`` checks them."""
+    """Every data file, the derived file and every parameter file, as ``naravard validate`` checks them."""
+    from .derive import derived_problems
     from .data import validate_all
     from .parameters import all_parameters
 
     problems: list[NaravardError] = list(validate_all())
-    try:
-        all_parameters()
-    except NaravardError as error:
-        problems.append(error)
+    if not problems:  # the derived populations are computed from valid tables only
+        problems.extend(derived_problems())
+    if not problems:  # parameter files name municipalities of a valid municipalities.csv
+        try:
+            all_parameters()
+        except NaravardError as error:
+            problems.append(error)
     return problems
+
+
+_DATA_HELP = "Data folder to read (default: data/, or $NARAVARD_DATA); see data/README.md."
+
+
+def _use_data(folder: str | None) -> None:
+    """Make ``--data DIR`` the active data folder (inherited by kernels and workers); one line if it is not a folder."""
+    if folder is None:
+        return
+    if not folder.strip():
+        raise SetupError("--data is empty; give a data folder (default: data/)")
+    path = Path(folder).expanduser()
+    if not path.is_dir():
+        raise SetupError(f"--data {folder}: no such folder; give a folder with municipalities.csv, sources.csv, "
+                         "periods.csv, allocations.csv, published_figures.csv (see data/README.md)")
+    paths.use_data(path)
 
 
 @app.command()
 def build(
-    kommun: Annotated[Optional[list[str]], typer.Option("--kommun", "-k", metavar="NAME", help="Municipality name or slug; repeat for several. Default: all 13.")] = None,
+    kommun: Annotated[Optional[list[str]], typer.Option("--kommun", "-k", metavar="NAME", help="Municipality name or slug; repeat for several. Default: all.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N", help="Reports built at the same time (at most one per report).")] = 2,
     out: Annotated[Optional[str], typer.Option("--out", "-o", metavar="DIR", help="Output folder (default: reports/, or $NARAVARD_REPORTS): new, empty or made by naravard.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Write into an --out folder that holds other files and was not made by naravard.")] = False,
@@ -86,6 +106,7 @@ def build(
     verbose: Annotated[bool, typer.Option("--verbose", help="Show the kernels' own log messages and tracebacks.")] = False,
     isolate: Annotated[bool, typer.Option("--isolate", help="A fresh kernel for every report (slower; by default each worker reuses one warm kernel, reset between reports, with the same output).")] = False,
     template: Annotated[Optional[Path], typer.Option(hidden=True, help="Another report template (tests).")] = None,
+    data: Annotated[Optional[str], typer.Option("--data", metavar="DIR", help=_DATA_HELP)] = None,
 ) -> None:
     """Build one HTML report per municipality, an index.html and a summary.csv.
 
@@ -96,6 +117,7 @@ def build(
     """
     previous = {signum: signal.signal(signum, _raise_interrupted) for signum in (signal.SIGTERM, signal.SIGHUP)}
     try:
+        _use_data(data)
         _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template, isolate, force)
     except DiskFull as error:
         _say(f"error: {error}")
@@ -149,6 +171,8 @@ def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template
     if scheduler and executor != "dask":
         raise SetupError("--scheduler needs --executor dask")
     out = _output_folder(out)
+    if out.resolve().is_relative_to(paths.data_dir().resolve()):
+        raise SetupError(f"--out {out} is inside the data folder {paths.data_dir()}; the build never writes there")
     from .batch import check_output_folder
 
     check_output_folder(out, force, template or paths.REPORT_TEMPLATE)
@@ -189,16 +213,69 @@ def _build(kommun, jobs, out, executor, scheduler, pdf, quiet, verbose, template
 
 
 @app.command()
-def validate() -> None:
-    """Check every data file and parameter file; print one line per problem found (exit 2 if any)."""
+def validate(
+    data: Annotated[Optional[str], typer.Option("--data", metavar="DIR", help=_DATA_HELP)] = None,
+) -> None:
+    """Check every data file (required ones, optional ones present, the derived one) and the parameter files.
+
+    Prints one line per problem found (exit 2 if any); a stale derived file is one of them, with the
+    command that recomputes it.
+    """
+    from .data import available
     from .schemas import TABLES
 
+    try:
+        _use_data(data)
+    except NaravardError as error:
+        _fail(error)
     problems = _check_inputs()
     for problem in problems:
         typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
     if problems:
         raise typer.Exit(code=EXIT_BAD_INPUT)
-    typer.echo(f"{len(TABLES)} data files and the parameter files are valid.")
+    checked = sum(available(table) for table in TABLES)
+    typer.echo(f"{checked} data files and the parameter files are valid.")
+
+
+# ---- naravard data: work on a data folder
+data_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Work on a data folder: recompute its "
+                                                                          "derived tables.")
+app.add_typer(data_app, name="data")
+
+
+@data_app.command("derive")
+def data_derive(
+    data: Annotated[Optional[str], typer.Option("--data", metavar="DIR", help=_DATA_HELP)] = None,
+) -> None:
+    """Recompute the derived populations (populations_recovered.csv) from every single-year table.
+
+    Writes only that file, atomically, and only when every period's key is recovered. Exit code 2 on bad
+    input (a data file that does not validate, or a table that is not a per-capita split); nothing is
+    written then.
+    """
+    from .derive import derive_populations, write_derived
+    from .data import _display_name, validate_all
+    from .schemas import DERIVED, TABLES
+
+    try:
+        _use_data(data)
+        derived = {TABLES[table].file for table in DERIVED}  # the file derive writes may be missing or stale
+        problems = [p for p in validate_all() if Path(getattr(p, "file", "")).name not in derived]
+        for problem in problems[:-1]:
+            typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
+        if problems:
+            raise problems[-1]
+        table = derive_populations()
+        target = write_derived()
+    except NaravardError as error:
+        _fail(error)
+    for period, rows in table.groupby("period", sort=False):
+        first = rows.iloc[0]
+        total, low, high = (f"{int(v):,}".replace(",", " ") for v in (rows["population"].sum(), first["total_min"],
+                                                                      first["total_max"]))
+        typer.echo(f"period {period}: population key of {len(rows)} municipalities recovered, län total {total} "
+                   f"(the only one for totals {low}-{high})")
+    typer.echo(f"wrote {_display_name(target)}")
 
 
 @app.command()
@@ -208,6 +285,7 @@ def dashboard(
     open_browser: Annotated[bool, typer.Option("--open", help="Open the page in a browser.")] = False,
     max_kernels: Annotated[int, typer.Option(metavar="N", help="Visitors' kernels at most, the pre-heated one included (about 270 MB of memory each); a visitor beyond them is asked to try again in a moment.")] = dashboard_server.DEFAULT_MAX_KERNELS,
     cull_after: Annotated[int, typer.Option(metavar="SECONDS", help="Stop a kernel whose page was closed after this many idle seconds.")] = dashboard_server.DEFAULT_CULL_AFTER,
+    data: Annotated[Optional[str], typer.Option("--data", metavar="DIR", help=_DATA_HELP)] = None,
 ) -> None:
     """Serve the dashboard (notebooks/oversikt.ipynb) with Voilà and print its address; stop with Ctrl-C.
 
@@ -219,6 +297,14 @@ def dashboard(
         _fail(f"--max-kernels: {max_kernels} leaves no room for a visitor beside the pre-heated kernel; give 2 or more")
     if cull_after < 10:
         _fail(f"--cull-after: {cull_after} seconds is too short for a page to load; give 10 or more")
+    try:
+        _use_data(data)  # the Voilà kernels inherit NARAVARD_DATA
+    except SetupError as error:
+        _fail(error)
+    problems = _check_inputs()
+    if problems:  # the page would fail in every visitor's kernel: say why here, once
+        _fail(f"{problems[0]}" + (f" (and {len(problems) - 1} more problems: naravard validate lists them)"
+                                  if len(problems) > 1 else ""))
     code = dashboard_server.serve(ip, port, open_browser=open_browser, max_kernels=max_kernels, cull_after=cull_after)
     raise typer.Exit(code=code)
 
@@ -288,16 +374,18 @@ def form_export(
     answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", metavar="FILE|DIR", help=_ANSWERS_HELP)] = None,
     draft: Annotated[bool, typer.Option("--draft", help="Export the pre-filled draft instead of answers files.")] = False,
     kommun: Annotated[Optional[str], typer.Option("--kommun", "-k", metavar="NAME", help="With --draft: cite this municipality's money.")] = None,
-    report: Annotated[str, typer.Option(metavar="NAME", help="With --draft: whose report it is.")] = "Jönköpings län",
+    report: Annotated[Optional[str], typer.Option(metavar="NAME", help="With --draft: whose report it is (default: the län).")] = None,
 ) -> None:
     """Write each report's answers as Markdown and HTML in the form's order; with several files, a summary.
 
     Exit code 2 on bad input (unknown municipality or question, corrupt answers file) or an unwritable --out.
     """
     from . import form
+    from .municipalities import lan_name
 
     try:
         if draft:
+            report = report or lan_name()
             name = f"{report} (utkast)" if not kommun else f"{kommun} (utkast)"
             drafts = form.draft_answers(name, kommun)
             drafts.report = name
@@ -338,8 +426,6 @@ def form_summary(answers: Annotated[Optional[list[Path]], typer.Option("--answer
 @form_app.command("check")
 def form_check(answers: Annotated[Optional[list[Path]], typer.Option("--answers", "-a", metavar="FILE|DIR", help=_ANSWERS_HELP)] = None) -> None:
     """Check answers files; print how many questions each has answered."""
-    from . import form
-
     try:
         for item in _read_answers(answers):
             typer.echo(f"ok: {item.report}: {len(item.answered())} of {len(item.form.items)} questions answered")

@@ -1,7 +1,7 @@
-"""The dashboard: what ``notebooks/oversikt.ipynb`` shows for one municipality, and how Voilà serves it.
+"""The dashboard: what ``notebooks/oversikt.ipynb`` shows for one municipality.
 
 The page is for people who never open JupyterLab. :class:`naravard_lib.widgets.Dashboard` draws it
-from the functions here (key figures, the change 2023 → 2024, source lines) and from the same
+from the functions here (key figures, this year's change, source lines) and from the same
 widgets the notebooks use. Serving it is :mod:`naravard_lib.dashboard_server` (``naravard dashboard``,
 ``make dashboard``).
 """
@@ -15,22 +15,68 @@ from urllib.parse import parse_qs
 import pandas as pd
 
 from . import allocation as al
-from . import data
-from .errors import ParameterError
+from . import data, municipalities, paths, periods, report, sources
+from .errors import UnknownMunicipality
 from .formatting import format_number, format_percent
 from .report import allocation_overview, key_figures, summary_text
-from .schemas import SEED_TITLES
 
-#: The page's title (``<title>`` and its one ``<h1>``).
-TITLE = "Nära vård i Jönköpings län – översikt"
-#: Shown when the URL names no municipality.
-DEFAULT_KOMMUN = "Jönköping"
 
-_SEED_000 = SEED_TITLES["000_b4d30c94750151c6.txt"]
-_SEED_001 = SEED_TITLES["001_810176a096e53aad.txt"]
-_SEED_004 = SEED_TITLES["004_22804defa31be928.txt"]
-#: Which population each period's per-inhabitant figure and population share use.
-POPULATION_PERIOD = {"2019-2022": "2023", "2023": "2023", "2024": "2024"}
+
+#: The page's ``<title>`` (the notebook's ``metadata.title``, fixed before any data is read, so it names no
+#: län); its ``<h1>`` is :func:`title`, from the data folder.
+PAGE_TITLE = "Nära vård – översikt"
+
+
+def title() -> str:
+    """The page's title and its one ``<h1>``, from the data folder's län: ``"Nära vård i Jönköpings län – översikt"``."""
+    return f"Nära vård i {municipalities.lan_name()} – översikt"
+
+
+def default_kommun() -> str:
+    """The municipality shown when the URL names none (:func:`naravard_lib.report.default_kommun`)."""
+    return report.default_kommun()
+
+
+def intro_markdown() -> str:
+    """The page's heading and first paragraphs (Markdown): what it shows, from what the data folder holds."""
+    labels = [report.period_label(p) for p in data.load_allocations()["period"].unique()]
+    parts = [f"kommunens del av statsbidraget för Nära vård {_and(labels)}",
+             f"vad som hade hänt med andra antaganden om fördelningen {periods.latest_year()}"]
+    if report.has_initiatives():
+        parts.append("de gemensamma insatser 2019–2023 som omfattar kommunen")
+    if report.has_strategies():
+        parts.append("länets fyra strategier med Esthers ord")
+    example = next(name for name in municipalities.names() if name != default_kommun())
+    return (f"# {title()}\n\nVälj en kommun i listan. Sidan visar då {_and(parts)}. Under varje tabell står källan.\n\n"
+            "Vill du öppna sidan direkt för en viss kommun kan du skriva kommunens namn sist i adressen, till exempel "
+            f"`?kommun={example}`.")
+
+
+def intro():
+    """:func:`intro_markdown` for display as the notebook's first output (the page's h1 and lead)."""
+    from IPython.display import Markdown
+
+    return Markdown(intro_markdown())
+
+
+def closing():
+    """:func:`closing_markdown` for display as the notebook's last output."""
+    from IPython.display import Markdown
+
+    return Markdown(closing_markdown())
+
+
+def closing_markdown() -> str:
+    """The page's last paragraph (Markdown): which notebooks it shares its computations with."""
+    notebooks = ["01 fördelningen"]
+    if report.has_initiatives():
+        notebooks.append("02 förflyttningen 2019–2023")
+    if report.has_strategies():
+        notebooks.append("03 de fyra strategierna")
+    years = periods.single_years()
+    return (f"Sidan bygger på samma beräkningar som arbetsbokens anteckningsböcker ({_and(notebooks)}). "
+            f"Fördelning{'arna' if len(years) > 1 else 'en'} {_and(years)} följer invånarantalet; befolkningen bakom "
+            f"{'dem' if len(years) > 1 else 'den'} är härledd ur de publicerade tabellerna.")
 
 
 # --------------------------------------------------------------------------- the URL
@@ -48,7 +94,7 @@ def kommun_from_query(query: str | None) -> tuple[str, str]:
     Returns
     -------
     tuple of str
-        The municipality to show (:data:`DEFAULT_KOMMUN` if none or an unknown one is asked for)
+        The municipality to show (:func:`default_kommun` if none or an unknown one is asked for)
         and a note for the reader (empty when the request was met).
 
     Examples
@@ -58,22 +104,14 @@ def kommun_from_query(query: str | None) -> tuple[str, str]:
     >>> kommun_from_query("kommun=Habbo")[1]
     'Kommunen ”Habbo” finns inte i Jönköpings län (menade du Habo?). Sidan visar Jönköping.'
     """
-    from .parameters import resolve_kommun
-
     values = parse_qs(query or "").get("kommun", [])
     wanted = values[0].strip() if values else ""
     if not wanted:
-        return DEFAULT_KOMMUN, ""
+        return default_kommun(), ""
     try:
-        return resolve_kommun(wanted, "kommun"), ""
-    except ParameterError:
-        import difflib
-
-        close = difflib.get_close_matches(wanted, data.load_municipalities()["kommun"], n=1, cutoff=0.6)
-        hint = f" (menade du {close[0]}?)" if close else ""
-        shown = wanted if len(wanted) <= 40 else wanted[:39] + "…"
-        return DEFAULT_KOMMUN, (f"Kommunen ”{shown}” finns inte i Jönköpings län{hint}. "
-                                f"Sidan visar {DEFAULT_KOMMUN}.")
+        return municipalities.lookup(wanted, "kommun"), ""
+    except UnknownMunicipality as error:
+        return default_kommun(), f"{error.message_sv.rstrip('.')}. Sidan visar {default_kommun()}."
 
 
 def page_query() -> str:
@@ -94,73 +132,105 @@ def page_query() -> str:
 # --------------------------------------------------------------------------- what the page shows
 
 
-@lru_cache(maxsize=32)
-def _facts(kommun: str) -> tuple[dict, pd.DataFrame, pd.Series]:
-    """Key figures, allocation overview and 2023 → 2024 change of one municipality, computed once.
+def _folder() -> str:
+    return str(paths.data_dir())  # the caches below are per data folder
 
-    The data do not change while a dashboard runs, so a second visit to a municipality is instant.
-    """
+
+def _facts(kommun: str) -> tuple[dict, pd.DataFrame, pd.Series | None]:
+    """Key figures, allocation overview and this year's change of one municipality, computed once per folder."""
+    return _cached_facts(_folder(), municipalities.lookup(kommun, "kommun"))
+
+
+@lru_cache(maxsize=32)
+def _cached_facts(folder: str, kommun: str) -> tuple[dict, pd.DataFrame, pd.Series | None]:
+    # The data do not change while a dashboard runs, so a second visit to a municipality is instant.
     figures = key_figures(kommun)
-    kommun = figures["kommun"]
-    return figures, allocation_overview(kommun), al.change_2023_2024().set_index("kommun").loc[kommun]
+    changes = report.change_table()
+    change = changes.set_index("kommun").loc[kommun] if changes is not None else None
+    return figures, allocation_overview(kommun), change
 
 
-@lru_cache(maxsize=32)
 def summary_markdown(kommun: str) -> str:
     """:func:`naravard_lib.report.summary_text`, the report's reading of the key figures (cached)."""
+    return _summary(_folder(), municipalities.lookup(kommun, "kommun"))
+
+
+@lru_cache(maxsize=32)
+def _summary(folder: str, kommun: str) -> str:
     return summary_text(kommun)
+
+
+def clear_caches() -> None:
+    """Forget the cached figures (run when the data folder changes, or after its files were edited)."""
+    for cached in (_cached_facts, _summary, _populations):
+        cached.cache_clear()
 
 
 def key_figure_table(kommun: str) -> pd.DataFrame:
     """One row per agreement period: the municipality's money, per inhabitant, share against population, rank.
 
-    Each period counts all its areas (2024 has only Nära vård). The population share uses the
-    population the period is divided by (see :data:`POPULATION_PERIOD`); the money share equals it
-    in 2023 and 2024, which are pure population splits, but not in 2019-2022.
+    Each period counts all its areas (a table with one area shows that area). The population share
+    uses the population the period is divided by (:func:`naravard_lib.periods.population_period`); the
+    money share equals it in a year split by population, but not in a multi-year period.
     """
     figures, overview, _change = _facts(kommun)
     kommun = figures["kommun"]
+    count = municipalities.count()
     rows = []
     for period, group in overview.groupby("period", sort=False):
-        row = group[group["insatsomrade"] == "Totalt"]
+        row = group[group["insatsomrade"] == report.TOTAL_AREA]
         row = (row if len(row) else group).iloc[0]
-        population = _populations(POPULATION_PERIOD[period])
-        areas = "alla insatsområden" if (group["insatsomrade"] == "Totalt").any() else row["insatsomrade"]
+        population = _populations(_folder(), periods.population_period(period))
+        areas = ("alla insatsområden" if (group["insatsomrade"] == report.TOTAL_AREA).any()
+                 else row["insatsomrade"])
         rows.append({
-            "Period": f"{period.replace('-', '–')} ({areas})",
+            "Period": f"{report.period_label(period)} ({areas})",
             "Belopp (kr)": format_number(row["belopp"]),
             "Per invånare (kr)": format_number(row["per_invanare"], 2),
             "Andel av länets medel": format_percent(row["andel_av_lanet"]),
             "Andel av länets befolkning": format_percent(100 * population[kommun] / population.sum()),
-            "Rang i länet": f"{row['rang']} av 13",
+            "Rang i länet": f"{row['rang']} av {count}",
         })
     return pd.DataFrame(rows)
 
 
-@lru_cache(maxsize=4)
-def _populations(period: str) -> pd.Series:
+@lru_cache(maxsize=8)
+def _populations(folder: str, period: str) -> pd.Series:
     return al.populations(period)
 
 
 def key_figure_caption(kommun: str) -> str:
     """Caption of :func:`key_figure_table`: what it shows and which population each period uses."""
     kommun = _facts(kommun)[0]["kommun"]
-    return (f"{kommun}: statsbidraget per period. Per invånare och befolkningsandel räknas 2024 på "
-            "befolkningen 1 nov 2023, 2023 och 2019–2022 på befolkningen 1 nov 2022 (2019–2022 har ingen "
-            "egen). Rang 1 är det största beloppet av länets 13 kommuner.")
+    by_date: dict[str, list[str]] = {}
+    for period in [*reversed(periods.single_years()), *periods.multi_year()]:
+        date = periods.population_date(periods.population_period(period))
+        by_date.setdefault(date, []).append(report.period_label(period))
+    used = [f"{_and(labels)} på befolkningen {report.short_date(date)}" for date, labels in by_date.items()]
+    own = [report.period_label(p) for p in periods.multi_year()]
+    text = f"{kommun}: statsbidraget per period. Per invånare och befolkningsandel räknas {', '.join(used)}"
+    text += f" ({_and(own)} har ingen egen)" if own else ""
+    return text + f". Rang 1 är det största beloppet av {report.count_phrase()}."
 
 
-def change_table(kommun: str) -> pd.DataFrame:
-    """The Nära vård amount 2023 → 2024 and what the change consists of (pool, population share, rounding)."""
+def _and(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + " och " + items[-1] if len(items) > 1 else "".join(items)
+
+
+def change_table(kommun: str) -> pd.DataFrame | None:
+    """This year's amount against the previous year's and what the change consists of; ``None`` without one."""
     k, _overview, change = _facts(kommun)
-    rounding = k["forandring_2023_2024"] - k["varav_pott"] - k["varav_befolkningsandel"]
+    if change is None:
+        return None
+    before, year, area = k["foregaende_ar"], k["ar"], k["insatsomrade"]
+    rounding = k["forandring"] - k["varav_pott"] - k["varav_befolkningsandel"]
     rows = [
-        ("Nära vård 2023", int(change["amount_2023"])),
-        ("Nära vård 2024", int(change["amount_2024"])),
-        ("Förändring 2023 → 2024", k["forandring_2023_2024"]),
+        (f"{area} {before}", int(change["amount_before"])),
+        (f"{area} {year}", int(change["amount_after"])),
+        (f"Förändring {before} → {year}", k["forandring"]),
         ("därav: länets pott ändrades", k["varav_pott"]),
-        (f"därav: befolkningsandelen ändrades ({format_percent(change['share_2023_pct'], 3)} → "
-         f"{format_percent(change['share_2024_pct'], 3)})", k["varav_befolkningsandel"]),
+        (f"därav: befolkningsandelen ändrades ({format_percent(change['share_before_pct'], 3)} → "
+         f"{format_percent(change['share_after_pct'], 3)})", k["varav_befolkningsandel"]),
         ("därav: avrundning per cell", rounding),
     ]
     return pd.DataFrame({"Post": [r[0] for r in rows],
@@ -174,31 +244,38 @@ def _signed(value: int, sign: bool) -> str:
 
 def change_caption(kommun: str) -> str:
     """Caption of :func:`change_table`."""
-    return f"{_facts(kommun)[0]['kommun']}: Nära vård 2023 → 2024 och vad förändringen består av."
+    k = _facts(kommun)[0]
+    return f"{k['kommun']}: {k['insatsomrade']} {k['foregaende_ar']} → {k['ar']} och vad förändringen består av."
 
 
 def source_allocations() -> str:
-    """Source line under the key figures (seed 000, the three allocation tables)."""
-    sections = data.load_allocations().drop_duplicates("period")["section"]
-    return f"Källa: {_SEED_000} (avsnitt: {'; '.join(sections)}). Befolkningarna är härledda ur tabellerna."
+    """Source line under the key figures (the allocation tables' documents and sections)."""
+    return sources.source_line(data.load_allocations(), "Befolkningarna är härledda ur tabellerna.")
 
 
 def source_what_if() -> str:
-    """Source line under the what-if (the 2024 table; the scenario is the workbook's own computation)."""
+    """Source line under the what-if (this year's table; the scenario is the workbook's own computation)."""
     cells = data.load_allocations()
-    section = cells.loc[cells["period"] == "2024", "section"].iloc[0]
-    return (f"Källa: {_SEED_000} (avsnitt: {section}); scenariot är arbetsbokens egen beräkning med samma "
-            "befolkning (1 nov 2023).")
+    year = periods.latest_year()
+    date = report.short_date(periods.population_date(year))
+    rows = cells.loc[cells["period"] == year, ["source", "section"]].drop_duplicates()
+    return sources.source_line(rows, f"; scenariot är arbetsbokens egen beräkning med samma befolkning ({date})")
 
 
 def source_initiatives() -> str:
-    """Source line under the 2019 → 2023 initiatives (seed 004; levels are the workbook's coding)."""
-    return (f"Källa: {_SEED_004} (avsnitt: tabellerna ”Vad fanns 2019? Vad finns 2023?” per fokusområde); "
-            "nivåerna är arbetsbokens kodning.")
+    """Source line under the 2019 → 2023 initiatives (levels are the workbook's coding)."""
+    section = "tabellerna ”Vad fanns 2019? Vad finns 2023?” per fokusområde"
+    return sources.source_line({s: section for s in data.load_initiatives()["source"].unique()},
+                               "; nivåerna är arbetsbokens kodning")
 
 
 def source_strategies() -> str:
-    """Source line under the strategies (seed 001) and Esther's quotes (seed 000)."""
+    """Source line under the strategies and Esther's quotes."""
     table = data.load_strategies()
-    quotes = table["citat_section"].iloc[0]
-    return (f"Källa: {_SEED_001} (avsnitt: Strategi 1–4); Esthers citat: {_SEED_000} (avsnitt: {quotes}).")
+    quoted = table.iloc[0]
+    return sources.source_line({s: "Strategi 1–4" for s in table["source"].unique()},
+                               f"; Esthers citat: {sources.title(quoted['citat_source'])} "
+                               f"(avsnitt: {quoted['citat_section']})")
+
+
+paths.on_data_switch(clear_caches)

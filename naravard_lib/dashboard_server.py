@@ -16,7 +16,7 @@ import socket
 import sys
 from pathlib import Path
 
-from . import paths
+from . import municipalities, paths
 
 #: The notebook served as the dashboard page (it shows :class:`naravard_lib.widgets.Dashboard`).
 NOTEBOOK = paths.NOTEBOOKS_DIR / "oversikt.ipynb"
@@ -104,7 +104,8 @@ def serve(ip: str = "127.0.0.1", port: int = DEFAULT_PORT, open_browser: bool = 
         return 2
     host = f"[{ip}]" if ":" in ip else ip
     shown = "127.0.0.1" if ip in ("0.0.0.0", "::") else host
-    print(f"Dashboard: http://{shown}:{port}/  (a municipality: http://{shown}:{port}/?kommun=Habo)")
+    example = municipalities.slug(municipalities.names()[0])
+    print(f"Dashboard: http://{shown}:{port}/  (a municipality: http://{shown}:{port}/?kommun={example})")
     if not _is_loopback(ip):
         print(f"Listening on {ip}: anyone who can reach this machine on port {port} can open the "
               f"dashboard (no password); each visitor gets a kernel of their own, {max_kernels} at most "

@@ -1,8 +1,10 @@
 """Load the workbook's data as validated DataFrames.
 
-Every loader reads a CSV in ``data/`` (or a path you give), checks it against its pandera
-schema (:mod:`naravard_lib.schemas`) and raises a one-line :class:`DataError` naming the file,
-the line and the column when something is wrong.
+Every loader reads a CSV in the active data folder (:func:`naravard_lib.paths.data_dir`: ``data/``
+unless ``NARAVARD_DATA`` or ``--data`` names another; or a path you give), checks it against its
+pandera schema (:mod:`naravard_lib.schemas`) and against the folder's own municipalities, sources
+and periods, and raises a one-line :class:`DataError` naming the file, the line and the column when
+something is wrong. Tables are read once per folder and then served from memory.
 
 Examples
 --------
@@ -24,9 +26,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from . import files, paths
-from .errors import DataError, plain
-from .schemas import INSATSOMRADEN, KOMMUNER, PERIODS, TABLES
+from . import files, lan, paths
+from .errors import DataError, MissingData, plain
+from .schemas import DERIVED, REQUIRED, TABLES
 
 _BOOLS = {"true": True, "false": False}
 MAX_BYTES = 5 * 1_048_576  # a data file is a CSV of at most 5 MB (the largest today is 32 KB)
@@ -35,17 +37,28 @@ MAX_BYTES = 5 * 1_048_576  # a data file is a CSV of at most 5 MB (the largest t
 _display_name = paths.display_path  # the one relative-path helper
 
 
-def suggest(value: str, choices, n: int = 1) -> str:
-    """Return ``" (did you mean 'X'?)"`` for the closest choice, or ``""`` when none is close."""
+def closest(value: str, choices) -> str | None:
+    """The choice closest to ``value`` (case, "X kommun" and missing å/ä/ö forgiven), or None.
+
+    >>> closest("Varnamo", ["Vaggeryd", "Värnamo"]), closest("Stockholm", ["Habo"])
+    ('Värnamo', None)
+    """
+    choices = [str(c) for c in choices]
     folded = {c.casefold(): c for c in choices}
     value = re.sub(r"s? kommun$", "", str(value).strip(), flags=re.IGNORECASE)  # "Värnamo kommun"
-    close = difflib.get_close_matches(str(value).casefold(), list(folded), n=n, cutoff=0.6)
+    close = difflib.get_close_matches(str(value).casefold(), list(folded), n=1, cutoff=0.6)
     if not close:
         # ASCII spellings such as "Jonkoping" or "Varnamo" are common: compare without diacritics.
         ascii_map = {c.casefold().translate(str.maketrans("åäö", "aao")): c for c in choices}
-        close = difflib.get_close_matches(str(value).casefold(), list(ascii_map), n=n, cutoff=0.8)
+        close = difflib.get_close_matches(str(value).casefold(), list(ascii_map), n=1, cutoff=0.8)
         close = [ascii_map[c].casefold() for c in close]
-    return f" (did you mean '{folded[close[0]]}'?)" if close else ""
+    return folded[close[0]] if close else None
+
+
+def suggest(value: str, choices, n: int = 1) -> str:
+    """Return ``" (did you mean 'X'?)"`` for the closest choice, or ``""`` when none is close."""
+    found = closest(value, choices)
+    return f" (did you mean '{found}'?)" if found else ""
 
 
 def _explain(check: str, value, column: str) -> str:
@@ -56,8 +69,6 @@ def _explain(check: str, value, column: str) -> str:
         kind = {"int64": "a whole number (no spaces or decimals)", "float64": "a number with '.' as decimal mark",
                 "bool": "true or false"}.get(wanted, wanted)
         return f"expected {kind}, got {shown}"
-    if check.startswith("isin") and column == "kommun":
-        return f"unknown municipality {shown}{suggest(value, KOMMUNER)}; expected one of the 13 in Jönköpings län"
     if check.startswith("isin"):
         return f"value {shown} is not allowed; allowed: {check[5:-1]}"
     if check.startswith("greater_than_or_equal_to"):
@@ -111,10 +122,15 @@ def read_table(table: str, path: str | Path | None = None) -> pd.DataFrame:
         One line naming the file, line and column, with what was expected.
     """
     spec = TABLES[table]
-    path = Path(path) if path is not None else paths.DATA_DIR / spec.file
+    path = Path(path) if path is not None else paths.data_dir() / spec.file
     name = _display_name(path)
     if not path.exists():
-        raise DataError(name, f"file not found; the workbook expects it in {paths.DATA_DIR} (see data/README.md)")
+        if table in DERIVED:
+            raise DataError(name, "file not found; it is derived from the published cells: run `naravard data "
+                                  "derive` (with --data DIR for another folder) to compute it")
+        kind = "a file every data folder needs" if spec.required else "an optional file, needed here"
+        raise DataError(name, f"file not found ({kind}); the workbook expects it in "
+                              f"{_display_name(paths.data_dir())}/ (see data/README.md)")
     expected = list(spec.schema.columns)
     frame = pd.read_csv(io.StringIO(_csv_text(path, name, expected)), dtype=str, keep_default_na=False)
     missing = [c for c in expected if c not in frame.columns]
@@ -136,9 +152,52 @@ def read_table(table: str, path: str | Path | None = None) -> pd.DataFrame:
     if frame.empty:
         raise DataError(name, "has a header line but no rows; the file needs its data rows (see data/README.md)")
     try:
-        return spec.schema.validate(frame[expected], lazy=True)
+        frame = spec.schema.validate(frame[expected], lazy=True)
     except pa.errors.SchemaErrors as exc:
         raise _first_failure(exc, name, spec.key) from None
+    _check_references(frame, table, name)
+    return frame
+
+
+def _check_references(frame: pd.DataFrame, table: str, name: str) -> None:
+    """Every municipality, source and period a row names must be a row of the folder's own table."""
+    if table == "municipalities":
+        _check_one_lan(frame, name)
+    for column, target in TABLES[table].refs.items():
+        allowed = load(target)[TABLES[target].key[0]]
+        unknown = ~frame[column].isin(set(allowed))
+        if unknown.any():
+            row = int(unknown.to_numpy().nonzero()[0][0])
+            value = frame[column].iloc[row]
+            raise DataError(name, _unknown_reference(target, value, allowed), row=row + 2, column=column)
+
+
+def _unknown_reference(target: str, value, allowed: pd.Series) -> str:
+    shown, hint = plain(value), suggest(value, allowed)
+    if target == "municipalities":
+        return f"unknown municipality {shown}{hint}; expected one of the {len(allowed)} in {_lan_name()}"
+    if target == "sources":
+        return (f"unknown source {shown}{hint}; every source is a row of {TABLES['sources'].file} "
+                "(add the document there)")
+    return (f"unknown period {shown}{hint}; the periods are {', '.join(allowed)} "
+            f"(add a new one to {TABLES['periods'].file})")
+
+
+def _check_one_lan(frame: pd.DataFrame, name: str) -> None:
+    """A data folder is about one län: every municipality code starts with the same known län code."""
+    first = frame["kommun_kod"].iloc[0]
+    for row, code in enumerate(frame["kommun_kod"]):
+        if lan.name(code) is None:
+            raise DataError(name, f"{code} is not an SCB municipality code: no län has the code {code[:2]}",
+                            row=row + 2, column="kommun_kod")
+        if code[:2] != first[:2]:
+            raise DataError(name, f"{code} is in {lan.name(code)}, the first municipality in {lan.name(first)}; "
+                                  "a data folder is about one län", row=row + 2, column="kommun_kod")
+
+
+def _lan_name() -> str:
+    """The active folder's län (public: :func:`naravard_lib.municipalities.lan_name`)."""
+    return lan.name(load("municipalities")["kommun_kod"].iloc[0])
 
 
 def _csv_text(path: Path, name: str, expected: list[str]) -> str:
@@ -175,86 +234,171 @@ def _csv_text(path: Path, name: str, expected: list[str]) -> str:
     return text
 
 
-#: What every report needs from the tables: each (period, insatsområde) cell for all 13 municipalities.
-REPORT_CELLS = (("2019-2022", "Totalt"), ("2023", "Totalt"), ("2024", "Nära vård"))
-
-
 def _coverage(tables: dict[str, pd.DataFrame]) -> list[DataError]:
-    """Rows the reports need that a valid-looking table lacks (a municipality, a period, a cell)."""
+    """What valid-looking tables lack: a period's rows, a municipality in a period, a stated total."""
     problems = []
+    folder = paths.data_dir()
+    kommuner = list(tables["municipalities"]["kommun"]) if "municipalities" in tables else []
 
-    def missing(kommuner) -> str:
-        absent = [k for k in KOMMUNER if k not in set(kommuner)]
-        return ", ".join(absent[:4]) + (f" and {len(absent) - 4} more" if len(absent) > 4 else "")
+    def missing(present) -> list[str]:
+        return [k for k in kommuner if k not in set(present)]
 
-    for table in ("municipalities", "population_share_2024"):
-        if table in tables and missing(tables[table]["kommun"]):
-            problems.append(DataError(_display_name(paths.DATA_DIR / TABLES[table].file),
-                                      f"no row for {missing(tables[table]['kommun'])}; every municipality needs one"))
-    if "allocations" in tables:
+    def listed(names: list[str]) -> str:
+        return ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+
+    if "periods" in tables:
+        table = tables["periods"]
+        name = _display_name(folder / TABLES["periods"].file)
+        years = [int(p[:4]) for p in table.loc[table["kind"] == "år", "period"]]
+        for row, record in enumerate(table.itertuples()):
+            if record.kind == "år" and (record.population_date is None or pd.isna(record.population_date)):
+                problems.append(DataError(name, f"period {record.period} is a single year (kind år) and needs the "
+                                                "date of the population its table divides by (YYYY-MM-DD)",
+                                          row=row + 2, column="population_date"))
+            if record.kind == "år" and "-" in record.period:
+                problems.append(DataError(name, f"period {record.period} spans several years; its kind is flerår",
+                                          row=row + 2, column="kind"))
+            if record.kind == "flerår" and not any(y > int(record.period[-4:]) for y in years):
+                problems.append(DataError(name, f"period {record.period} (flerår) has no population of its own and "
+                                                "no single year after it to borrow one from; add that year",
+                                          row=row + 2, column="period"))
+    if "population_share_2024" in tables and missing(tables["population_share_2024"]["kommun"]):
+        absent = missing(tables["population_share_2024"]["kommun"])
+        problems.append(DataError(_display_name(folder / TABLES["population_share_2024"].file),
+                                  f"no row for {listed(absent)}; every municipality needs one"))
+    if "allocations" in tables and "periods" in tables and kommuner:
         cells = tables["allocations"]
-        name = _display_name(paths.DATA_DIR / TABLES["allocations"].file)
-        for period in PERIODS:
-            if period not in set(cells["period"]):
-                problems.append(DataError(name, f"no rows for period {period}; the reports show every period"))
-        gaps = [f"{period} {area}: {missing(group['kommun'])}"
-                for (period, area), group in cells.groupby(["period", "insatsomrade"], sort=False)
-                if missing(group["kommun"])]
-        if gaps:
-            more = f" (and {len(gaps) - 1} more tables)" if len(gaps) > 1 else ""
-            problems.append(DataError(name, f"a municipality has no row in a published table: {gaps[0]}{more}; "
-                                      "every table lists all 13"))
-        present = set(zip(cells["period"], cells["insatsomrade"]))
-        for period, area in REPORT_CELLS:
-            if period in set(cells["period"]) and (period, area) not in present:
-                problems.append(DataError(name, f"no '{area}' rows for {period}; the reports need them "
-                                          f"(insatsområden: {', '.join(INSATSOMRADEN)})"))
-    if "populations_recovered" in tables:
-        frame = tables["populations_recovered"]
-        name = _display_name(paths.DATA_DIR / TABLES["populations_recovered"].file)
-        for date in ("2022-11-01", "2023-11-01"):  # behind the 2023 and 2024 tables
-            if missing(frame.loc[frame["reference_date"] == date, "kommun"]):
-                problems.append(DataError(name, f"{date}: no population for "
-                                          f"{missing(frame.loc[frame['reference_date'] == date, 'kommun'])}"))
+        name = _display_name(folder / TABLES["allocations"].file)
+        gaps_by_period: dict[str, str] = {}  # period -> "12 of 13 municipalities; missing Habo"
+        for period in tables["periods"]["period"]:
+            rows = cells[cells["period"] == period]
+            if rows.empty:
+                problems.append(DataError(name, f"period {period}: no rows; every period in "
+                                                f"{TABLES['periods'].file} needs its published table here"))
+                continue
+            gaps = {area: missing(group["kommun"]) for area, group in rows.groupby("insatsomrade", sort=False)}
+            absent = [k for k in kommuner if any(k in gap for gap in gaps.values())]
+            if absent:
+                columns = [area for area, gap in gaps.items() if gap]
+                where = "" if len(columns) == len(gaps) and len({tuple(g) for g in gaps.values()}) == 1 \
+                    else f" ({', '.join(columns)})"
+                gaps_by_period[period] = (f"{len(kommuner) - len(absent)} of {len(kommuner)} municipalities{where}; "
+                                          f"missing {listed(absent)}")
+        for gap in dict.fromkeys(gaps_by_period.values()):  # one line for the periods that lack the same rows
+            same = [period for period, text in gaps_by_period.items() if text == gap]
+            problems.append(DataError(name, f"period{'s' if len(same) > 1 else ''} {', '.join(same)}: {gap}"))
+    if "allocations" in tables and "periods" in tables and "published_figures" in tables:
+        figures = tables["published_figures"]
+        stated = figures[figures["kind"] == "stated_total"]
+        name = _display_name(folder / TABLES["published_figures"].file)
+        for period in tables["periods"].query("kind == 'år'")["period"]:
+            for area in tables["allocations"].query("period == @period")["insatsomrade"].unique():
+                if stated[(stated["period"] == period) & (stated["column"] == area)].empty:
+                    problems.append(DataError(name, f"period {period}: no stated total for {area!r}; add the "
+                                                    f"table's total row (kind stated_total, period {period}, "
+                                                    f"column {area}, key total.{period}.{slug(area)})"))
     return problems
 
 
+def slug(text: str) -> str:
+    """An ASCII identifier for a name: ``"Vårdens medarbetare"`` → ``"vardens_medarbetare"``.
+
+    >>> slug("Nära vård"), slug("Jönköping")
+    ('nara_vard', 'jonkoping')
+    """
+    folded = unicodedata.normalize("NFKD", str(text).casefold().translate(str.maketrans("åäöé", "aaoe")))
+    return re.sub(r"[^a-z0-9]+", "_", folded.encode("ascii", "ignore").decode()).strip("_")
+
+
+def available(table: str) -> bool:
+    """Whether the active data folder has ``table``'s file (every required table must; optional ones may not).
+
+    Readers use it to leave out a section whose data the folder lacks.
+    """
+    return (paths.data_dir() / TABLES[table].file).is_file()
+
+
+def missing(tables=(), periods=(), kommuner=()) -> list[str]:
+    """What of the given tables, periods and municipalities the active folder lacks (Swedish words).
+
+    >>> missing(tables=["initiatives"], periods=["2024"], kommuner=["Eksjö"])
+    []
+    """
+    lacking = [f"filen {TABLES[t].file}" for t in tables if not available(t)]
+    if periods:
+        known = set(load("periods")["period"]) if available("periods") else set()
+        lacking += [f"perioden {p}" for p in periods if p not in known]
+    if kommuner:
+        known = set(load("municipalities")["kommun"]) if available("municipalities") else set()
+        lacking += [f"kommunen {k}" for k in kommuner if k not in known]
+    return lacking
+
+
+def require(what: str, tables=(), periods=(), kommuner=()) -> None:
+    """Stop with one Swedish sentence when the active folder lacks what ``what`` is about.
+
+    For the teaching notebooks, which stay about the editions and the län they teach: their first
+    cell calls this, so that with another folder they stop there, saying which data they need.
+
+    Raises
+    ------
+    MissingData
+        ``Den här anteckningsboken (…) behöver …; datamappen … saknar …``.
+    """
+    lacking = missing(tables, periods, kommuner)
+    if lacking:
+        raise MissingData(f"{what} behöver {', '.join(lacking)}, som datamappen {_display_name(paths.data_dir())} "
+                          f"saknar. Välj arbetsbokens data/ (ta bort NARAVARD_DATA) för att köra den.")
+
+
 def validate_all() -> list[DataError]:
-    """Check every table in ``data/`` and that the reports find what they need; one error per problem.
+    """Check every required table, every optional table present, and what the periods need; one error each.
 
     Used by ``naravard validate`` and, before any kernel starts, by ``naravard build``.
+    Whether the derived populations are current is checked by
+    :func:`naravard_lib.derive.derived_problems` (it needs the analysis).
 
     Returns
     -------
     list of DataError
         Empty when every file is valid and complete.
     """
-    problems, tables = [], {}
+    problems, tables, seen = [], {}, set()
     for table in TABLES:
+        if table not in REQUIRED and not available(table):
+            continue
         try:
             tables[table] = read_table(table)
         except DataError as error:
-            problems.append(error)
+            if str(error) not in seen:  # a broken municipalities.csv is reported once, not by every reader
+                seen.add(str(error))
+                problems.append(error)
     return problems + _coverage(tables)
 
 
 @lru_cache(maxsize=None)
-def _cached(table: str) -> pd.DataFrame:
-    return read_table(table)
+def _cached(table: str, folder: str | None = None) -> pd.DataFrame:
+    return read_table(table, Path(folder) / TABLES[table].file if folder else None)
+
+
+@paths.on_data_switch
+def clear_caches() -> None:
+    """Forget every table read (after editing a data file in this session, or switching folders)."""
+    _cached.cache_clear()
 
 
 def load(table: str) -> pd.DataFrame:
-    """Validated copy of a table from ``data/`` (read once per session, then served from memory)."""
-    return _cached(table).copy()
+    """Validated copy of a table from the active data folder (read once per folder, then served from memory)."""
+    return _cached(table, str(paths.data_dir())).copy()
 
 
 def load_municipalities() -> pd.DataFrame:
-    """The 13 municipalities: name, SCB code, ASCII slug, rural status (seed 000)."""
+    """The folder's municipalities: name, SCB code, ASCII slug, rural status (see :mod:`municipalities`)."""
     return load("municipalities")
 
 
 def load_allocations() -> pd.DataFrame:
-    """Published allocation cells 2019-2022, 2023 and 2024 in long form (one amount per row)."""
+    """Published allocation cells of every period in long form (one amount per row)."""
     return load("allocations")
 
 
@@ -269,7 +413,7 @@ def load_population_share_2024() -> pd.DataFrame:
 
 
 def load_populations() -> pd.DataFrame:
-    """Populations recovered from the 2023 and 2024 tables (see ``data/README.md``)."""
+    """Populations recovered from every single-year table (derived; see ``naravard data derive``)."""
     return load("populations_recovered")
 
 
@@ -333,6 +477,7 @@ def allocation_table(period: str) -> pd.DataFrame:
     """One published table in its wide form: municipalities × insatsområden, as published."""
     cells = load_allocations().query("period == @period")
     wide = cells.pivot(index="kommun", columns="insatsomrade", values="amount_sek")
-    order = [c for c in ("Nära vård", "Vårdens medarbetare", "Vidareutbildning", "Totalt") if c in wide]
-    return wide[order].reindex(list(KOMMUNER)).rename_axis(columns=None)
+    order = list(cells["insatsomrade"].unique())  # as the file lists them (Totalt, the row total, last)
+    kommuner = list(load_municipalities()["kommun"])
+    return wide[order].reindex(kommuner).rename_axis(columns=None)
 

@@ -26,12 +26,11 @@ from pptx.dml.color import RGBColor
 from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.util import Inches, Pt
 
-from . import data, plots, report
+from . import data, municipalities, plots, report, sources
 from .allocation import Scenario, what_if_table
 from .dashboard import source_strategies, source_what_if
-from .formatting import format_number, format_percent, format_sek
+from .formatting import format_number, format_percent, format_sek, slugify
 from .guide import SessionPlan, Step, plain, session_plans, speaker_notes
-from .schemas import SEED_TITLES
 from .strategies import strategy_table
 from .transition import transition_matrix
 
@@ -120,12 +119,8 @@ def table_picture(frame: pd.DataFrame, highlight: str | None = None, fontsize: f
 
 
 def _rows_source(frame: pd.DataFrame) -> str:
-    """The "Källa:" line for rows that carry ``source`` and ``section`` columns (seed file, section)."""
-    parts = []
-    for source, rows in frame.groupby("source", sort=True):
-        sections = "; ".join(dict.fromkeys(rows["section"]))
-        parts.append(f"{SEED_TITLES[source]} (avsnitt: {sections})")
-    return "Källa: " + ". ".join(parts) + "."
+    """The "Källa:" line for rows that carry ``source`` and ``section`` columns (:func:`sources.source_line`)."""
+    return sources.source_line(frame)
 
 
 def _framework(name: str, columns: list[str], title: str, alt_intro: str) -> Visual:
@@ -153,33 +148,33 @@ def _timeline(kommun: str) -> Visual:
     dates = pd.to_datetime(events["datum"])
     alt = (f"Tidslinje över reformen: {len(events)} händelser från {dates.min().year} till {dates.max().year}, "
            f"bland annat {', '.join(events.sort_values('datum')['handelse'].head(3))}.")
-    sources = "; ".join(SEED_TITLES[s] for s in sorted(events["source"].unique()))
-    return Visual(_png(ax.figure), alt, f"Källa: {sources} (avsnitten står per händelse i data/timeline.csv).",
+    return Visual(_png(ax.figure), alt, sources.source_line(sorted(events["source"].unique()),
+                                                          "(avsnitten står per händelse i data/timeline.csv)"),
                   "Reformen i tid")
 
 
 def _bars(kommun: str) -> Visual:
-    ax = plots.amount_bars(report.allocation_overview_2024(), "Nära vård 2024, alla kommuner i länet",
-                           highlight=kommun)
+    ax = plots.amount_bars(report.latest_amounts(), report.bars_title(), highlight=kommun)
     ax.figure.set_size_inches(9, 5.6)
-    return Visual(_png(ax.figure), report.bars_alt(kommun), report.SOURCE_ALLOCATIONS,
-                  "Nära vård 2024 per kommun")
+    return Visual(_png(ax.figure), report.bars_alt(kommun), report.source_allocations(),
+                  f"{report.headline_area()} {report.this_year()} per kommun")
 
 
 def _map(kommun: str) -> Visual:
     _, ax = plt.subplots(figsize=(5.6, 6.4))
-    ax = plots.lan_map(report.per_capita_2019_2022(), "2019–2022 per invånare (befolkning 1 nov 2022)",
-                       highlight=kommun, legend_label="kr per invånare", ax=ax, fontsize=11)
-    return Visual(_png(ax.figure), report.map_alt(kommun), report.SOURCE_ALLOCATIONS, "Länet på kartan")
+    ax = plots.lan_map(report.map_values(), report.map_title(), highlight=kommun, legend_label="kr per invånare",
+                       ax=ax, fontsize=11)
+    return Visual(_png(ax.figure), report.map_alt(kommun), report.source_allocations(), "Länet på kartan")
 
 
 def _equal_base(kommun: str) -> Visual:
     table = what_if_table(Scenario(base_share=0.2))
-    shown = pd.DataFrame({"Kommun": table["kommun"], "Publicerat 2024 (kr)": table["publicerat"].map(format_number),
+    year = report.this_year()
+    shown = pd.DataFrame({"Kommun": table["kommun"], f"Publicerat {year} (kr)": table["publicerat"].map(format_number),
                           "Med lika bas (kr)": table["belopp"].map(format_number),
                           "Skillnad (kr)": table["skillnad"].map(format_number)})
     row = table.set_index("kommun").loc[kommun]
-    alt = (f"Tabell: Nära vård 2024 om en femtedel av potten delas lika mellan kommunerna. {kommun} får då "
+    alt = (f"Tabell: Nära vård {year} om en femtedel av potten delas lika mellan kommunerna. {kommun} får då "
            f"{format_sek(row['belopp'])} i stället för {format_sek(row['publicerat'])}, en skillnad på "
            f"{format_sek(row['skillnad'])}.")
     return Visual(table_picture(shown, highlight=kommun, fontsize=12, width_in=7.6), alt, source_what_if(),
@@ -193,7 +188,7 @@ def _transition(kommun: str) -> Visual:
     new = int(matrix.loc[0].sum()) if 0 in matrix.index else 0
     alt = (f"Värmekarta: antal insatser efter nivå 2019 (rader) och nivå 2023 (kolumner), {int(matrix.to_numpy().sum())} "
            f"insatser. {new} fanns inte alls 2019 (nivå 0).")
-    return Visual(_png(ax.figure), alt, report.SOURCE_INITIATIVES, "Från nivå till nivå, 2019 → 2023")
+    return Visual(_png(ax.figure), alt, report.source_initiatives(), "Från nivå till nivå, 2019 → 2023")
 
 
 def _strategies(kommun: str) -> Visual:
@@ -215,12 +210,14 @@ _WIDE = {"tidslinje"}
 def municipality_facts(kommun: str) -> list[str]:
     """The municipality's key figures as short Swedish lines for a slide."""
     k = report.key_figures(kommun)
-    return [f"Nära vård 2024: {format_sek(k['nara_vard_2024'])}",
-            f"Per invånare: {format_sek(k['per_invanare_2024'], 2)}",
-            f"Andel av länets pengar: {format_percent(k['andel_medel_2024_pct'])} "
-            f"(befolkning {format_percent(k['andel_befolkning_2024_pct'])})",
-            f"Plats {k['rang_2024']} av 13 i länet",
-            f"Ändring mot 2023: {format_sek(k['forandring_2023_2024'])}"]
+    lines = [f"{k['insatsomrade']} {k['ar']}: {format_sek(k['nara_vard'])}",
+             f"Per invånare: {format_sek(k['per_invanare'], 2)}",
+             f"Andel av länets pengar: {format_percent(k['andel_medel_pct'])} "
+             f"(befolkning {format_percent(k['andel_befolkning_pct'])})",
+             f"Plats {k['rang']} av {municipalities.count()} i länet"]
+    if k["forandring"] is not None:
+        lines.append(f"Ändring mot {k['foregaende_ar']}: {format_sek(k['forandring'])}")
+    return lines
 
 
 def step_title(step: Step) -> str:
@@ -300,7 +297,7 @@ def build_deck(plan: SessionPlan, kommun: str):
     Slides: a title, the plan, one per step (its picture with alt text and source line, or its goals),
     and the sources. Speaker notes come from the trainer guide.
     """
-    kommun = report._check(kommun)
+    kommun = municipalities.lookup(kommun, "kommun")
     deck = Presentation()
     deck.slide_width, deck.slide_height = _inches(WIDTH_IN), _inches(HEIGHT_IN)
     layouts = {layout.name: layout for layout in deck.slide_layouts}
@@ -308,7 +305,7 @@ def build_deck(plan: SessionPlan, kommun: str):
 
     slide = deck.slides.add_slide(layouts["Title Slide"])
     _place(slide.shapes.title, 0.8, 2.0, WIDTH_IN - 1.6, 1.6)
-    _write(slide.shapes.title.text_frame, ["Nära vård i Jönköpings län"], 44, bold_first=True)
+    _write(slide.shapes.title.text_frame, [f"Nära vård i {municipalities.lan_name()}"], 44, bold_first=True)
     subtitle = slide.placeholders[1]
     _place(subtitle, 0.8, 3.8, WIDTH_IN - 1.6, 1.6)
     _write(subtitle.text_frame, [f"Kompetensutveckling, {duration}", f"Kommun i fokus: {kommun}"], 26)
@@ -320,7 +317,7 @@ def build_deck(plan: SessionPlan, kommun: str):
     _textbox(slide, 0.7, 1.5, WIDTH_IN - 1.4, 5.6, [step_title(s) for s in plan.steps], 20)
     _notes(slide, "\n".join(f"{s.time}: {plain(s.what)}" for s in plan.steps))
 
-    sources = []
+    source_lines = []
     for step in plan.steps:
         slide = deck.slides.add_slide(layouts["Title Only"])
         _title(slide, step_title(step), 26)
@@ -339,17 +336,17 @@ def build_deck(plan: SessionPlan, kommun: str):
             if not wide:
                 _textbox(slide, 9.1, 1.6, 3.9, 5.2, side, 15, bold_first=step.picture in _WITH_FIGURES)
             notes += f"\n\nBilden: {visual.alt}\n{visual.source}"
-            sources.append(visual.source)
+            source_lines.append(visual.source)
         else:
             _textbox(slide, 0.7, 1.6, WIDTH_IN - 1.4, 5.2, [plain(step.what) + ".", *side], 22)
         _notes(slide, notes)
 
     slide = deck.slides.add_slide(layouts["Title Only"])
     _title(slide, "Källor")
-    _textbox(slide, 0.7, 1.5, WIDTH_IN - 1.4, 5.6, list(dict.fromkeys(sources)), 14)
+    _textbox(slide, 0.7, 1.5, WIDTH_IN - 1.4, 5.6, list(dict.fromkeys(source_lines)), 14)
     _notes(slide, "Alla siffror kommer ur arbetsbokens data; varje rad där anger källdokument och avsnitt.")
 
-    deck.core_properties.title = f"Nära vård i Jönköpings län – {duration} – {kommun}"
+    deck.core_properties.title = f"Nära vård i {municipalities.lan_name()} – {duration} – {kommun}"
     deck.core_properties.language = "sv-SE"
     deck.core_properties.author = "Nära vård-arbetsboken"
     _set_language(deck)
@@ -385,9 +382,7 @@ def save_deck(presentation, target: Path) -> Path:
 
 def write_decks(out_dir: Path, kommun: str) -> list[Path]:
     """Write one deck per session plan of the guide into ``out_dir``; return their paths."""
-    from .formatting import slugify
-
-    kommun = report._check(kommun)
+    kommun = municipalities.lookup(kommun, "kommun")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []

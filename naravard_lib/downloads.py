@@ -150,7 +150,7 @@ def folder_files(entries, fresh: dict, built_at: str, data_version: str,
     about = ("Nyckeltalen i länets kommunrapporter, en rad per kommun, och de publicerade fördelningstabellerna "
              "för statsbidraget till Nära vård i sin helhet.")
     return {
-        LAN_WORKBOOK: spreadsheet.workbook_bytes("Nära vård i Jönköpings län – nyckeltal och fördelning", about,
+        LAN_WORKBOOK: spreadsheet.workbook_bytes(f"{pages.site_name()} – nyckeltal och fördelning", about,
                                                  lan_tables(entries), built_at, data_version),
         SWEDISH_CSV: swedish_csv(entries),
         STATEMENT: accessibility.statement_page(measured(fresh, entries, index_html), built_at[:10] or "okänt datum",

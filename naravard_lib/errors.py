@@ -66,6 +66,39 @@ class ParameterError(NaravardError):
     """A report parameter (file or command line) is invalid."""
 
 
+class UnknownMunicipality(ParameterError):
+    """A municipality name or slug that is not in the active data folder's ``municipalities.csv``.
+
+    Raised by :func:`naravard_lib.municipalities.lookup`, the project's one municipality check.
+    ``str(error)`` is the English line for the command line; :attr:`message_sv` the Swedish one for
+    notebooks and the dashboard.
+
+    Attributes
+    ----------
+    name : str
+        What was asked for.
+    suggestion : str or None
+        The closest municipality, if one is close.
+    message_sv, message_en : str
+        One line each, without the ``where`` prefix (``message_en`` with it is ``str(error)``).
+    """
+
+    def __init__(self, name: str, suggestion: str | None, message_sv: str, message_en: str, where: str = ""):
+        self.name, self.suggestion, self.where = name, suggestion, where
+        self.message_sv, self.message_en = message_sv, message_en
+        super().__init__(f"{where}: {message_en}" if where else message_en)
+
+
+class MissingData(NaravardError):
+    """The active data folder lacks what a notebook or section is about; one Swedish sentence.
+
+    In a notebook it shows as that sentence alone, not a traceback (IPython's ``_render_traceback_``).
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [str(self)]
+
+
 class RecoveryError(NaravardError):
     """No weight vector reproduces a published split."""
 

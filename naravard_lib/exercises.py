@@ -82,6 +82,18 @@ EXERCISES: dict[str, Exercise] = {
 }
 
 
+#: What the exercises are about: the tables, periods and municipalities of the edition they teach.
+NEEDS = dict(tables=("initiatives", "strategy_links", "frameworks"), periods=("2019-2022", "2024"),
+             kommuner=("Eksjö", "Aneby"))
+
+
+def require_data() -> None:
+    """Stop the exercises' first cell with one Swedish sentence when the data folder is another edition or län."""
+    from . import data
+
+    data.require("Övningarna (Jönköpings län, tabellerna 2019–2022 och 2024)", **NEEDS)
+
+
 def _number(value) -> float:
     """A number from what a participant typed: ``69.94``, ``"69,94"`` or ``"1 689"`` (Swedish style)."""
     if isinstance(value, str):

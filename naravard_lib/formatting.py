@@ -193,3 +193,16 @@ def slugify(name: str) -> str:
     """
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "rapport"
+
+
+_NUMBER_WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv",
+                 "tretton")
+
+
+def number_word(count: int) -> str:
+    """A small count in Swedish words (``6`` → ``"sex"``), larger ones in digits, as a sentence counts.
+
+    >>> number_word(6), number_word(13), number_word(21)
+    ('sex', 'tretton', '21')
+    """
+    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)

@@ -18,12 +18,12 @@ import nbformat
 from markupsafe import Markup
 from nbconvert.filters.markdown import markdown2html
 
-from . import paths, plots, report
+from . import municipalities, paths, plots, report
 from .data import load_initiatives
 from .exercises import EXERCISES
 from .downloads import STATEMENT
 from .formatting import format_number, format_percent, format_sek
-from .pages import SITE_NAME, _css, _environment
+from .pages import _css, _environment, site_name
 
 EXERCISE_NOTEBOOK = paths.NOTEBOOKS_DIR / "ovningar" / "01_ovningar_losning.ipynb"
 _QUESTION = re.compile(r"""question\(\s*["']([a-z0-9_]+)["']\s*\)""")
@@ -84,6 +84,7 @@ def _with_code(text: str):
 
 def _page(template_values: dict, statement: str) -> str:
     return _environment().get_template("handout.html.j2").render(css=Markup(_css()), statement=statement,
+                                                                 site_name=site_name(),
                                                                  **template_values)
 
 
@@ -97,37 +98,42 @@ def exercises_html(key: bool = False, statement: str = STATEMENT) -> str:
     lead = ("Svaren är räknade ur arbetsbokens data, samma beräkning som kontrollcellerna gör. Dela inte ut facit."
             if key else "Räkna fram svaret med arbetsboken (anteckningsboken ovningar/01_ovningar) och skriv det "
                         "på raden. I anteckningsboken kan du kontrollera ditt svar; det visas aldrig där.")
-    return _page({"title": f"{heading} – {SITE_NAME}", "heading": heading, "lead": lead, "kind": "ovningar",
+    return _page({"title": f"{heading} – {site_name()}", "heading": heading, "lead": lead, "kind": "ovningar",
                   "key": key, "exercises": items, "reflections": reflections,
-                  "footer": f"{SITE_NAME}: utbildarens kit. Uppgifterna kommer ur anteckningsboken "
+                  "footer": f"{site_name()}: utbildarens kit. Uppgifterna kommer ur anteckningsboken "
                             "ovningar/01_ovningar."}, statement)
 
 
 def fact_sheet_html(kommun: str, statement: str = STATEMENT) -> str:
     """A municipality's one-page fact sheet: key figures, the map with it marked, its share of the money."""
-    kommun = report._check(kommun)
+    kommun = municipalities.lookup(kommun, "kommun")
     k = report.key_figures(kommun)
-    facts = [("Nära vård 2024", format_sek(k["nara_vard_2024"])),
-             ("Per invånare 2024", format_sek(k["per_invanare_2024"], 2)),
-             ("Andel av länets pengar 2024", format_percent(k["andel_medel_2024_pct"])),
-             ("Andel av länets befolkning", format_percent(k["andel_befolkning_2024_pct"])),
-             ("Plats i länet 2024", f"{k['rang_2024']} av 13"),
-             ("Förändring 2023 → 2024", format_sek(k["forandring_2023_2024"])),
-             ("Totalt 2023", format_sek(k["totalt_2023"])),
-             ("Totalt 2019–2022", format_sek(k["totalt_2019_2022"]))]
-    ax = plots.lan_map(report.per_capita_2019_2022(), "2019–2022 per invånare (befolkning 1 nov 2022)",
-                       highlight=kommun, legend_label="kr per invånare")
-    figure = plots.with_alt(ax, report.map_alt(kommun), report.SOURCE_ALLOCATIONS)
-    share = (f"{kommun} fick {format_percent(k['andel_medel_2024_pct'])} av det som fördelades till länets 13 "
-             f"kommuner inom Nära vård 2024 och har {format_percent(k['andel_befolkning_2024_pct'])} av länets "
+    year, before, multi, area = k["ar"], k["foregaende_ar"], k["flerarsperiod"], k["insatsomrade"]
+    facts = [(f"{area} {year}", format_sek(k["nara_vard"])),
+             (f"Per invånare {year}", format_sek(k["per_invanare"], 2)),
+             (f"Andel av länets pengar {year}", format_percent(k["andel_medel_pct"])),
+             ("Andel av länets befolkning", format_percent(k["andel_befolkning_pct"])),
+             (f"Plats i länet {year}", f"{k['rang']} av {municipalities.count()}")]
+    if before:
+        facts += [(f"Förändring {before} → {year}", format_sek(k["forandring"])),
+                  (f"Totalt {before}", format_sek(k["totalt_foregaende_ar"]))]
+    if multi:
+        facts.append((f"Totalt {report.period_label(multi)}", format_sek(k["totalt_flerarsperiod"])))
+    figure = None  # the map of the multi-year period, when the data folder has one
+    if multi:
+        ax = plots.lan_map(report.map_values(), report.map_title(), highlight=kommun, legend_label="kr per invånare")
+        figure = plots.with_alt(ax, report.map_alt(kommun), report.source_allocations())
+    share = (f"{kommun} fick {format_percent(k['andel_medel_pct'])} av det som fördelades till {report.count_phrase()} "
+             f"inom {area} {year} och har {format_percent(k['andel_befolkning_pct'])} av länets "
              "befolkning: pengarna fördelas efter invånarantal.")
     heading = f"{kommun} – Nära vård i siffror"
     return _page({"title": f"{heading} – faktablad", "heading": heading, "lead": "", "kind": "fakta",
                   "kommun": kommun, "facts": facts, "summary": Markup(markdown2html(report.summary_text(kommun))),
-                  "map_png": base64.b64encode(figure.png).decode("ascii"), "map_alt": figure.alt,
-                  "map_width": figure.width, "map_caption": f"{kommun} är markerad.",
-                  "source_money": report.SOURCE_ALLOCATIONS, "share_text": share,
-                  "footer": f"{SITE_NAME}: faktablad för {kommun}, ur utbildarens kit."}, statement)
+                  "map_png": base64.b64encode(figure.png).decode("ascii") if figure else "",
+                  "map_alt": figure.alt if figure else "", "map_width": figure.width if figure else 0,
+                  "map_caption": f"{kommun} är markerad.",
+                  "source_money": report.source_allocations(), "share_text": share,
+                  "footer": f"{site_name()}: faktablad för {kommun}, ur utbildarens kit."}, statement)
 
 
 def write_handouts(out_dir: Path, kommun: str, pdf: bool = True, statement: str = STATEMENT) -> list[Path]:
@@ -139,7 +145,7 @@ def write_handouts(out_dir: Path, kommun: str, pdf: bool = True, statement: str 
     from .formatting import slugify
     from .pages import write_pdf
 
-    kommun = report._check(kommun)
+    kommun = municipalities.lookup(kommun, "kommun")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     pages = {"ovningar": exercises_html(statement=statement), "ovningar-facit": exercises_html(True, statement),

@@ -18,14 +18,14 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from . import pages, paths
+from . import municipalities, pages, paths
 from .batch import FOLDER_FILES, build, report_files
 from .deck import write_decks
 from .downloads import STATEMENT
 from .errors import SetupError
 from .formatting import slugify
 from .handouts import write_handouts
-from .parameters import resolve_kommun, select
+from .parameters import select
 from .participant import write_participant_copies
 
 MARKER = ".naravard-kit"  # the files a kit build wrote, with their SHA-256; a folder without it is not replaced
@@ -156,7 +156,8 @@ def _readme(kommun: str, files: list[str]) -> str:
                               autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
     listed = [(README_NAME, "Den här filen.")] + [(f, _purpose(f, kommun)) for f in files]
     return environment.get_template("LAS_MIG.md.j2").render(
-        kommun=kommun, kommun_arg=kommun if " " not in kommun else f'"{kommun}"', kommun_slug=slugify(kommun),
+        site_name=pages.site_name(), kommun=kommun, kommun_arg=kommun if " " not in kommun else f'"{kommun}"',
+        kommun_slug=slugify(kommun),
         files=listed, handouts=HANDOUTS_DIR)
 
 
@@ -174,7 +175,7 @@ def build_kit(kommun: str, out: str | Path | None = None, pdf: bool | None = Non
         When ``out`` holds files an earlier kit did not write, or changed ones (without ``force``), or a part
         cannot be made.
     """
-    kommun = resolve_kommun(kommun, "--kommun")
+    kommun = municipalities.lookup(kommun, "--kommun")
     out = Path(out or paths.PROJECT_ROOT / "build" / "kit")
     previous = _check_target(out, force)
     if pdf is None:

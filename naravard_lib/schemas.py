@@ -1,51 +1,36 @@
-"""pandera schemas for every table in ``data/``: types, ranges, known municipalities, unique keys.
+"""pandera schemas for every table in a data folder: types, ranges, unique keys, references.
 
-Each entry of :data:`TABLES` names the file, its schema and its key. :mod:`naravard_lib.data`
-reads the files and turns any schema failure into a one-line :class:`~naravard_lib.errors.DataError`.
+Each entry of :data:`TABLES` names the file, its schema, its key, whether a data folder must have
+it (:data:`REQUIRED`) and which of its columns name a row of another table (``refs``: a
+municipality, a source, a period). :mod:`naravard_lib.data` reads the files, checks the references
+against the active folder's own ``municipalities.csv``, ``sources.csv`` and ``periods.csv``, and
+turns any failure into a one-line :class:`~naravard_lib.errors.DataError`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandera.pandas as pa
 from pandera.pandas import Check, Column
 
-#: The 13 municipalities of Jönköpings län, in the order of the seed tables (alphabetical).
-KOMMUNER: tuple[str, ...] = (
-    "Aneby", "Eksjö", "Gislaved", "Gnosjö", "Habo", "Jönköping", "Mullsjö",
-    "Nässjö", "Sävsjö", "Tranås", "Vaggeryd", "Vetlanda", "Värnamo",
-)
-PERIODS = ("2019-2022", "2023", "2024")
-INSATSOMRADEN = ("Nära vård", "Vårdens medarbetare", "Vidareutbildning", "Totalt")
 FOKUSOMRADEN = (
     "Personcentrerat arbetssätt och kontinuitet", "Hälsofrämjande och förebyggande",
     "Tillit och samverkanskultur, överenskommelser",
     "Arbetssätt över organisationsgränser, kompetens och digitalisering", "Gemensamma stödsystem",
     "Mätningar, berättelser och uppföljning",
 )
-REACH = ("alla 13", "några", "en kommun", "region", "länet", "okänd")
-SEED_FILES = (
-    "000_b4d30c94750151c6.txt", "001_810176a096e53aad.txt", "002_afb530c70a69af00.txt",
-    "003_d60446f7c2fbcbb5.txt", "004_22804defa31be928.txt",
-)
-#: How a reader is told each seed document is called (for "Källa: …" lines in notebooks, reports and the dashboard).
-SEED_TITLES: dict[str, str] = {
-    "000_b4d30c94750151c6.txt": "Kommunal utveckling Jönköpings län, Tillsammansarbetet och gemensamt arbete för en "
-                                "Nära vård",
-    "001_810176a096e53aad.txt": "Tillsammans möter vi framtidens behov inom området främjande, hälsa, stöd, omsorg och "
-                                "vård 2021–2030 (kommunernas gemensamma plan)",
-    "002_afb530c70a69af00.txt": "Strängnäs kommun, kommunstyrelsens beslut om länsgemensam målbild för Nära vård i Sörmland (KS § 176, 2022)",
-    "003_d60446f7c2fbcbb5.txt": "Socialstyrelsen, Slutredovisning av kommunernas arbete inom ramen för god och nära vård 2022 (formulär)",
-    "004_22804defa31be928.txt": "Delrapport om förflyttningen 2019–2023 i Region Jönköpings län och dess 13 kommuner",
-}
+REACH = ("alla 13", "några", "en kommun", "region", "länet", "okänd")  # seed 004's words (one edition: 13 kommuner)
+#: The kinds of period in ``periods.csv``: one year's table, or one table summing several years.
+PERIOD_KINDS = ("år", "flerår")
 #: The 25 question items of Socialstyrelsen's follow-up form (seed 003), in the form's order.
 FORM_ITEMS = tuple("1 2 3 4 5a 5b 6 7 8a 8b 9a 9b 10a 10b 11a 11b 12a 12b 13a 13b 14 15a 15b 16a 16b".split())
 FORM_SECTIONS = ("malbild", "personcentrerat", "delaktighet", "samverkan", "halsoframjande", "resurser",
                  "slutenvard", "ovrigt", "medarbetare")
 
 _text = Check.str_length(min_value=1)
-_kommun = Column(str, Check.isin(KOMMUNER), description="municipality name with å/ä/ö")
+#: Checked against the active folder's municipalities.csv after reading (see :data:`Table.refs`).
+_kommun = Column(str, _text, description="municipality name with å/ä/ö, a row of municipalities.csv")
 #: Plausible ranges, checked at the door so that no sum can overflow and no absurd figure reaches a reader.
 MAX_SEK = 100_000_000_000  # 100 billion kronor: far above the whole national grant (a few billion)
 MAX_COUNT = 10_000_000  # counts, years and percentages in the indicators; a national population fits MAX_SEK
@@ -53,52 +38,102 @@ MAX_ORDER = 9_999  # ordinal numbers of rows
 _amount = Check.in_range(0, MAX_SEK)
 _sek = Column(int, _amount, description="integer kronor, 0 to 100 billion")
 _order = Check.in_range(1, MAX_ORDER)
-_source = Column(str, Check.isin(SEED_FILES), description="seed file the figure is read from")
+#: Checked against the active folder's sources.csv after reading (see :data:`Table.refs`).
+_source = Column(str, _text, description="the document the row is read from: a row of sources.csv")
+_date = Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")
 _section = Column(str, _text, description="heading or table title in the seed")
 
 
 @dataclass(frozen=True)
 class Table:
-    """A data file: its name in ``data/``, its schema and its unique key."""
+    """A data file: its name in the data folder, its schema, its unique key and its references.
+
+    ``refs`` maps a column to the table whose key it names (``{"kommun": "municipalities"}``);
+    ``required`` says whether every data folder must have the file (see :data:`REQUIRED`).
+    """
 
     file: str
     schema: pa.DataFrameSchema
     key: tuple[str, ...]
+    refs: dict = field(default_factory=dict)
+    required: bool = False
 
 
 def _schema(columns: dict, key: tuple[str, ...]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, unique=list(key), coerce=True, strict=True, ordered=False)
 
 
-def _table(file: str, columns: dict, key: tuple[str, ...]) -> Table:
-    return Table(file, _schema(columns, key), key)
+#: Columns that name a row of another table wherever they appear.
+_REFERENCE_COLUMNS = {"kommun": "municipalities", "source": "sources", "citat_source": "sources"}
+
+
+def _table(file: str, columns: dict, key: tuple[str, ...], *, required: bool = False,
+           refs: dict | None = None) -> Table:
+    found = {c: t for c, t in _REFERENCE_COLUMNS.items() if c in columns and f"{t}.csv" != file}
+    return Table(file, _schema(columns, key), key, {**found, **(refs or {})}, required)
 
 
 TABLES: dict[str, Table] = {
+    # ---- what every data folder has (REQUIRED): the registry, the periods, the municipalities, the money
+    "sources": _table(
+        "sources.csv",
+        {
+            "source": Column(str, Check.str_matches(r"^[\w.\-]+$"),
+                             description="the id other tables' source columns use (a seed's file name)"),
+            "title": Column(str, _text, description="the document's name as a reader is told it"),
+            "publisher": Column(str, _text),
+            "published": Column(str, Check.str_matches(r"^\d{4}(-\d{2}-\d{2})?$"), nullable=True,
+                                description="year or date; empty when the document prints none"),
+            "url": Column(str, Check.str_startswith("https://"), nullable=True),
+            "file": Column(str, Check.str_matches(r"^[\w.\-]+$"), nullable=True,
+                           description="file name in the seeds folder; empty for a document not there"),
+        },
+        ("source",),
+        required=True,
+    ),
+    "periods": _table(
+        "periods.csv",
+        {
+            "period": Column(str, Check.str_matches(r"^\d{4}(-\d{4})?$"),
+                             description="a year (2024) or a span of years (2019-2022)"),
+            "kind": Column(str, Check.isin(PERIOD_KINDS), description="år: one year's table; flerår: several years'"),
+            "population_date": Column(str, _date, nullable=True,
+                                      description="the population the table divides by; empty for a flerår table"),
+            "population_date_stated": Column(bool, description="true when the source prints the date"),
+            "source": _source,
+            "section": _section,
+        },
+        ("period",),
+        required=True,
+    ),
     "municipalities": _table(
         "municipalities.csv",
         {
             "kommun": _kommun,
-            "kommun_kod": Column(str, Check.str_matches(r"^06\d\d$"), description="SCB code"),
-            "slug": Column(str, Check.str_matches(r"^[a-z]+$"), unique=True),
+            "kommun_kod": Column(str, Check.str_matches(r"^\d{4}$"), unique=True,
+                                 description="SCB code; its first two digits are the län's"),
+            "slug": Column(str, Check.str_matches(r"^[a-z0-9]+(-[a-z0-9]+)*$"), unique=True),
             "landsbygdskommun": Column(bool),
             "source": _source,
             "section": _section,
         },
         ("kommun",),
+        required=True,
     ),
     "allocations": _table(
         "allocations.csv",
         {
-            "period": Column(str, Check.isin(PERIODS)),
+            "period": Column(str, _text, description="a row of periods.csv"),
             "kommun": _kommun,
-            "insatsomrade": Column(str, Check.isin(INSATSOMRADEN)),
+            "insatsomrade": Column(str, _text, description="the table's column (insatsområde), or Totalt"),
             "column_as_published": Column(str, _text),
             "amount_sek": _sek,
             "source": _source,
             "section": _section,
         },
         ("period", "kommun", "insatsomrade"),
+        required=True,
+        refs={"period": "periods"},
     ),
     "population_share_2024": _table(
         "population_share_2024.csv",
@@ -106,7 +141,7 @@ TABLES: dict[str, Table] = {
             "kommun": _kommun,
             "share_percent": Column(float, Check.in_range(0, 100)),
             "as_published": Column(str, _text),
-            "reference_date": Column(str, Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
+            "reference_date": Column(str, _date),
             "source": _source,
             "section": _section,
         },
@@ -129,20 +164,28 @@ TABLES: dict[str, Table] = {
             "section": _section,
         },
         ("key",),
+        required=True,
     ),
+    # Derived, never typed: written by `naravard data derive` (derive.derive_populations).
     "populations_recovered": _table(
         "populations_recovered.csv",
         {
+            "period": Column(str, _text, description="the single-year table the key is recovered from"),
             "kommun": _kommun,
-            "reference_date": Column(str, Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
+            "reference_date": Column(str, _date, description="the period's population_date"),
             "reference_date_stated": Column(bool),
-            "population": Column(int, Check.in_range(1_000, 1_000_000)),
-            "derived_from": Column(str, _text),
-            "method": Column(str, _text),
+            "population": Column(int, Check.in_range(1, MAX_COUNT)),
+            "derived_from": Column(str, _text, description="which published cells"),
+            "method": Column(str, _text, description="how: the function and the rounding it assumes"),
+            "total_min": Column(int, Check.in_range(1, MAX_SEK), description="search range of the län total, from"),
+            "total_max": Column(int, Check.in_range(1, MAX_SEK), description="search range of the län total, to"),
+            "solutions": Column(int, Check.in_range(1, MAX_ORDER), description="keys found in the range (1: unique)"),
             "source": _source,
             "section": _section,
         },
-        ("kommun", "reference_date"),
+        ("period", "kommun"),
+        required=True,
+        refs={"period": "periods"},
     ),
     "strategies": _table(
         "strategies.csv",
@@ -571,3 +614,9 @@ TABLES: dict[str, Table] = {
         ("lista", "ordning"),
     ),
 }
+
+#: The tables every data folder has; the others are optional (checked when present) and the sections
+#: that use them are left out of reports and the dashboard when they are absent.
+REQUIRED: tuple[str, ...] = tuple(name for name, table in TABLES.items() if table.required)
+#: Tables computed from the others by ``naravard data derive`` (never typed by hand).
+DERIVED: tuple[str, ...] = ("populations_recovered",)

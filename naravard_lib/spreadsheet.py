@@ -16,6 +16,7 @@ import math
 import pandas as pd
 import xlsxwriter
 
+from . import municipalities
 from .tables import MISSING, Table
 
 #: Number formats (Excel's own codes: "," groups thousands and "." marks decimals; Swedish Excel shows them
@@ -80,7 +81,7 @@ def workbook_bytes(title: str, about: str, tables: list[Table], built_at: str, d
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False})
     created = _created(built_at)
-    workbook.set_properties({"title": title, "subject": about, "author": "Nära vård i Jönköpings län (arbetsboken)",
+    workbook.set_properties({"title": title, "subject": about, "author": f"Nära vård i {municipalities.lan_name()} (arbetsboken)",
                              "comments": "Tillgängligt kalkylblad: ett försättsblad, en tabell per blad.",
                              "created": created})
     heading = workbook.add_format({"bold": True, "font_size": 14})

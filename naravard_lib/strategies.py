@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import data
-from .formatting import markdown_text
-from .schemas import KOMMUNER, SEED_TITLES
+from . import data, municipalities, sources
+from .formatting import markdown_text, number_word
 from .transition import filter_initiatives, indicators
 
 
@@ -111,7 +110,6 @@ LIST_NAMES = {
     "kompetensforsorjning": "Kompetensförsörjning", "implementering": "Implementering av överenskommelser",
     "utvecklingsomraden": "Exempel på utvecklingsområden", "matomraden": "Mätområden",
 }
-_SEED_001 = SEED_TITLES["001_810176a096e53aad.txt"]
 
 
 def strategy_list(number: int, lista: str) -> list[str]:
@@ -186,11 +184,13 @@ def follow_up_markdown(kommun: str | None = None) -> str:
     Parameters
     ----------
     kommun : str, optional
-        One of the 13 municipalities; checked, so a misspelling raises ``ValueError`` with a suggestion.
+        One of the län's municipalities; checked (:func:`naravard_lib.municipalities.lookup`).
     """
-    if kommun is not None and kommun not in KOMMUNER:
-        raise ValueError(f"unknown municipality {kommun!r}{data.suggest(kommun, KOMMUNER)}")
-    who = f"{kommun} och de andra tolv kommunerna" if kommun else "Länets tretton kommuner"
+    count = municipalities.count()
+    if kommun is not None:
+        kommun = municipalities.lookup(kommun, "kommun")
+    who = (f"{kommun} och de andra {number_word(count - 1)} kommunerna" if kommun
+           else f"Länets {number_word(count)} kommuner")
     lines = [f"{who} följer upp arbetet gemensamt, enligt kommunernas plan. Varje strategi har sina mätområden:", ""]
     areas = measurement_areas()
     for number, title in data.load_strategies().set_index("strategi")["titel"].items():
@@ -199,9 +199,14 @@ def follow_up_markdown(kommun: str | None = None) -> str:
         items = ", ".join(f"*{markdown_text(a.rstrip('.'))}*" for a in mine["matomrade"])
         lead = markdown_text(f"{group[0].lower()}{group[1:].rstrip(':')}: ") if group else ""
         lines.append(f"- **Strategi {number}. {markdown_text(title)}:** {lead}{items}.")
-    names = markdown_text("; ".join(data.load("commitments")["namn"]))
-    lines += ["", f"Dessutom följs sex åtaganden upp i ReKo, det gemensamma ledningssystemet med regionen: {names}.",
-              "", f"Källa: {_SEED_001}, avsnitten Strategi 1–4 (Mätområden) och Konsekvenser i verksamheterna."]
+    commitments = data.load("commitments")
+    names = markdown_text("; ".join(commitments["namn"]))
+    documents = sorted(set(data.load("strategy_lists").query("lista == 'matomraden'")["source"])
+                       | set(commitments["source"]))
+    lines += ["", f"Dessutom följs {number_word(len(commitments))} åtaganden upp i ReKo, det gemensamma ledningssystemet "
+                  f"med regionen: {names}.",
+              "", sources.source_line(documents, ", avsnitten Strategi 1–4 (Mätområden) och Konsekvenser i "
+                                                 "verksamheterna")]
     return "\n".join(lines)
 
 

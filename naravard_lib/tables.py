@@ -8,11 +8,13 @@ One description per table serves the spreadsheet (:mod:`naravard_lib.spreadsheet
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-from . import data, report
+from . import data, periods, report
 
 #: How a missing value is written where a reader sees it (spreadsheets), instead of a blank cell.
 MISSING = "uppgift saknas"
@@ -48,7 +50,7 @@ class Table:
 
 
 def _overview_columns() -> list[Column]:
-    h = report.OVERVIEW_HEADERS
+    h = report.overview_headers()
     return [Column("period", h["period"]), Column("insatsomrade", h["insatsomrade"]),
             Column("belopp", h["belopp"], "integer", "kr", description="Kommunens publicerade belopp"),
             Column("lanet", h["lanet"], "integer", "kr", description="Summan för länets kommuner"),
@@ -61,32 +63,51 @@ def _overview_columns() -> list[Column]:
                    description="Den befolkning som beloppet per invånare räknas på")]
 
 
+def ascii_name(text: str) -> str:
+    """``text`` as an ASCII file or table name: ``"Nära vård 2024"`` → ``"nara_vard_2024"``.
+
+    >>> ascii_name("Nära vård 2019-2022")
+    'nara_vard_2019_2022'
+    """
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
+
+
 def report_tables(kommun: str) -> list[Table]:
     """The tables of ``kommun``'s report: the amounts per period, the chart's and the map's values, the initiatives.
+
+    The map's and the initiatives' tables are there when the data folder has their data (as in the report).
 
     >>> [t.name for t in report_tables("Aneby")]
     ['belopp', 'nara_vard_2024', 'per_invanare_2019_2022', 'insatser']
     """
-    bars = report.allocation_overview_2024().rename_axis("kommun").rename("belopp").reset_index()
-    per_capita = report.per_capita_2019_2022().rename_axis("kommun").rename("per_invanare").reset_index()
-    initiatives = report.initiatives_for(kommun)
-    initiative_columns = [Column(name, title) for name, title in
-                          zip(("insats", "lage_2023", "niva_2019", "niva_2023"), initiatives.columns, strict=True)]
-    return [
-        Table("belopp", "Belopp per period", report.overview_caption(kommun), report.SOURCE_ALLOCATIONS,
+    year, area = report.this_year(), report.headline_area()
+    bars = report.latest_amounts().rename_axis("kommun").rename("belopp").reset_index()
+    source = report.source_allocations()
+    tables = [
+        Table("belopp", "Belopp per period", report.overview_caption(kommun), source,
               _overview_columns(), report.allocation_overview(kommun)),
-        Table("nara_vard_2024", "Nära vård 2024", "Nära vård 2024, alla kommuner i länet (kr).",
-              report.SOURCE_ALLOCATIONS,
+        Table(ascii_name(f"{area} {year}"), f"{area} {year}", f"{report.bars_title()} (kr).", source,
               [Column("kommun", "Kommun"), Column("belopp", "Belopp (kr)", "integer", "kr")], bars),
-        Table("per_invanare_2019_2022", "Per invånare 2019–2022",
-              "Statsbidraget 2019–2022 per invånare, alla kommuner i länet (befolkning 1 nov 2022), som på kartan.",
-              report.SOURCE_ALLOCATIONS,
-              [Column("kommun", "Kommun"), Column("per_invanare", "Per invånare (kr)", "number", "kr per invånare", 2)],
-              per_capita),
-        Table("insatser", "Insatser", f"Gemensamma insatser som omfattar {kommun}, med nivå 2019 och 2023.",
-              report.SOURCE_INITIATIVES, initiative_columns,
-              initiatives.set_axis([c.name for c in initiative_columns], axis=1)),
     ]
+    period = report.map_period()
+    if period:
+        per_capita = report.map_values().rename_axis("kommun").rename("per_invanare").reset_index()
+        label = report.period_label(period)
+        date = report.short_date(periods.population_date(periods.population_period(period)))
+        tables.append(Table(
+            ascii_name(f"per invanare {period}"), f"Per invånare {label}",
+            f"Statsbidraget {label} per invånare, alla kommuner i länet (befolkning {date}), som på kartan.", source,
+            [Column("kommun", "Kommun"), Column("per_invanare", "Per invånare (kr)", "number", "kr per invånare", 2)],
+            per_capita))
+    if report.has_initiatives():
+        initiatives = report.initiatives_for(kommun)
+        initiative_columns = [Column(name, title) for name, title in
+                              zip(("insats", "lage_2023", "niva_2019", "niva_2023"), initiatives.columns, strict=True)]
+        tables.append(Table("insatser", "Insatser", f"Gemensamma insatser som omfattar {kommun}, med nivå 2019 och 2023.",
+                            report.source_initiatives(), initiative_columns,
+                            initiatives.set_axis([c.name for c in initiative_columns], axis=1)))
+    return tables
 
 
 def tables_json(tables: list[Table]) -> dict:
@@ -122,20 +143,24 @@ def report_tables_json(kommun: str) -> dict:
     return tables_json(report_tables(kommun))
 
 
-#: The key figures of one report (summary.csv's figures), as columns of the län's table.
+#: The key figures of one report (summary.csv's figures), as columns of the län's table. The names carry no
+#: year: ``ar`` is the year the figures are for (the latest single year of the data folder).
 KEY_FIGURE_COLUMNS = [
-    Column("kommun", "Kommun"), Column("status", "Status"),
-    Column("nara_vard_2024", "Nära vård 2024 (kr)", "integer", "kr"),
-    Column("per_invanare_2024", "Nära vård 2024 per invånare (kr)", "number", "kr per invånare", 2),
-    Column("andel_medel_2024_pct", "Andel av länets medel 2024", "percent", "procent", 2),
-    Column("andel_befolkning_2024_pct", "Andel av länets befolkning 2024", "percent", "procent", 2),
-    Column("rang_2024", "Rang i länet 2024 (1 = störst)", "integer"),
-    Column("totalt_2023", "Totalt 2023 (kr)", "integer", "kr"),
-    Column("totalt_2019_2022", "Totalt 2019–2022 (kr)", "integer", "kr"),
-    Column("forandring_2023_2024", "Förändring 2023–2024, Nära vård (kr)", "integer", "kr"),
+    Column("kommun", "Kommun"), Column("status", "Status"), Column("ar", "År", description="Det år nyckeltalen gäller"),
+    Column("nara_vard", "Nära vård (kr)", "integer", "kr", description="Kommunens belopp inom Nära vård året"),
+    Column("per_invanare", "Nära vård per invånare (kr)", "number", "kr per invånare", 2),
+    Column("andel_medel_pct", "Andel av länets medel", "percent", "procent", 2),
+    Column("andel_befolkning_pct", "Andel av länets befolkning", "percent", "procent", 2),
+    Column("rang", "Rang i länet (1 = störst)", "integer"),
+    Column("foregaende_ar", "Föregående år", description="Året som förändringen räknas från"),
+    Column("totalt_foregaende_ar", "Totalt föregående år (kr)", "integer", "kr"),
+    Column("flerarsperiod", "Flerårsperiod"),
+    Column("totalt_flerarsperiod", "Totalt flerårsperioden (kr)", "integer", "kr"),
+    Column("forandring", "Förändring från föregående år, Nära vård (kr)", "integer", "kr"),
     Column("varav_pott", "Varav potten (kr)", "integer", "kr"),
     Column("varav_befolkningsandel", "Varav befolkningsandelen (kr)", "integer", "kr"),
-    Column("befolkning_2023_11_01", "Befolkning 1 nov 2023", "integer", "invånare"),
+    Column("befolkning", "Befolkning", "integer", "invånare", description="Den befolkning året räknas på"),
+    Column("befolkning_datum", "Befolkningens datum", "date"),
     Column("landsbygdskommun", "Landsbygdskommun"), Column("byggd", "Byggd"), Column("fel", "Fel"),
 ]
 _STATUS = {"ny": "ny", "fel": "misslyckades", "tidigare": "från tidigare körning"}
@@ -152,7 +177,7 @@ def key_figure_table(entries) -> Table:
                      "byggd": entry.built_at or None, "fel": entry.error or "inget"})
     frame = pd.DataFrame(rows, columns=[c.name for c in KEY_FIGURE_COLUMNS])
     return Table("nyckeltal", "Nyckeltal per kommun", "Nyckeltalen i varje kommunrapport, en rad per kommun.",
-                 report.SOURCE_ALLOCATIONS, KEY_FIGURE_COLUMNS, frame,
+                 report.source_allocations(), KEY_FIGURE_COLUMNS, frame,
                  notes=[f"En kommun vars rapport inte blev klar har {MISSING!r} i stället för nyckeltal."])
 
 
@@ -168,5 +193,5 @@ def lan_tables(entries) -> list[Table]:
                                                 for n, area in zip(names[1:], table.columns, strict=True)]]
         tables.append(Table(f"fordelning_{period.replace('-', '_')}", f"Fördelning {period}",
                             f"Den publicerade fördelningen {period} per kommun och insatsområde (kr).",
-                            report.SOURCE_ALLOCATIONS, columns, frame.set_axis(names, axis=1)))
+                            report.source_allocations(), columns, frame.set_axis(names, axis=1)))
     return tables

@@ -19,7 +19,7 @@ import mistune
 import pandas as pd
 from IPython.display import display
 
-from . import form, strategies, transition
+from . import data, form, municipalities, strategies, transition
 from .allocation import Scenario, what_if_table
 from .formatting import format_number, format_sek, parse_kronor, swedish_table
 from .plots import PALETTE, TableOutput
@@ -136,8 +136,16 @@ class KronorInput:
         self._set(int(change["new"]))
 
 
+def _set_aside_label(period: str, name: str) -> str:
+    """How a set-aside is called in the published figures, for its control: ``"länssamordning"``."""
+    figures = data.load_published_figures()
+    found = figures.loc[(figures["period"] == period) & figures["key"].str.endswith(f".{name}"), "label"]
+    label = str(found.iloc[0]).split(": ")[-1] if len(found) else name
+    return label[:1].lower() + label[1:]
+
+
 class WhatIf:
-    """The 2024 split under your own pool, set-asides, key and rounding: a table and a chart that follow.
+    """The latest year's split under your own pool, set-asides, key and rounding: a table and a chart that follow.
 
     Starts at the published allocation (largest difference 0 kr). ``highlight`` marks one
     municipality in the chart.
@@ -153,11 +161,12 @@ class WhatIf:
     def __init__(self, scenario: Scenario = Scenario(), highlight: str | None = None):
         widgets = _ipywidgets()
         self.highlight = highlight
-        self.amounts = {
-            "pool": KronorInput("Länets pott (kr)", scenario.pool),
-            "digitalisering": KronorInput("Avsatt digitalisering (kr)", scenario.digitalisering),
-            "lanssamordning": KronorInput("Avsatt länssamordning (kr)", scenario.lanssamordning),
-        }
+        self.period = scenario.period  # the latest single year, unless the scenario names one
+        self.amounts = {"pool": KronorInput("Länets pott (kr)", scenario.pool)}
+        #: the set-asides the year's stated total includes, by name (``digitalisering``), as controls
+        self.set_aside_names = list(scenario.set_asides)
+        for name, amount in scenario.set_asides.items():
+            self.amounts[name] = KronorInput(f"Avsatt {_set_aside_label(self.period, name)} (kr)", amount)
         self.controls = {
             **{name: amount.text for name, amount in self.amounts.items()},
             "base_share": widgets.IntSlider(value=round(100 * scenario.base_share), min=0, max=100, step=5,
@@ -185,8 +194,9 @@ class WhatIf:
     @property
     def scenario(self) -> Scenario:
         """The scenario the controls describe now."""
-        return Scenario(**{name: amount.value for name, amount in self.amounts.items()},
-                        base_share=self.controls["base_share"].value / 100, rounding=self.controls["rounding"].value)
+        return Scenario(self.amounts["pool"].value, base_share=self.controls["base_share"].value / 100,
+                        rounding=self.controls["rounding"].value, period=self.period,
+                        set_asides={name: self.amounts[name].value for name in self.set_aside_names})
 
     def _clear(self, message: str) -> None:
         self.table = pd.DataFrame()
@@ -199,13 +209,13 @@ class WhatIf:
         if errors:
             return self._clear(f"<b>Går inte:</b> {html.escape(errors[0])}")
         scenario = self.scenario
-        if scenario.digitalisering + scenario.lanssamordning > scenario.pool:
+        if sum(scenario.set_asides.values()) > scenario.pool:
             return self._clear("<b>Går inte:</b> avsättningarna är större än potten. Minska dem eller öka potten.")
         self.table = what_if_table(scenario)
         total = int(self.table["belopp"].sum())
         self.message.value = (f"Till kommunerna: <b>{format_sek(total)}</b> · största skillnad mot publicerat: "
                               f"<b>{format_sek(self.table['skillnad'].abs().max())}</b>")
-        self.table_view.value = table_html(self.display_table(), caption="Nära vård 2024 i scenariot",
+        self.table_view.value = table_html(self.display_table(), caption=f"Nära vård {self.period} i scenariot",
                                            left=("Kommun",))
         self.chart_view.value = self._chart()
 
@@ -221,7 +231,7 @@ class WhatIf:
     def _chart(self) -> str:
         amounts = self.table.set_index("kommun")["belopp"]
         smallest, largest = amounts.idxmin(), amounts.idxmax()
-        alt = (f"Stapeldiagram: Nära vård 2024 per kommun i scenariot. Störst belopp får {largest} "
+        alt = (f"Stapeldiagram: Nära vård {self.period} per kommun i scenariot. Störst belopp får {largest} "
                f"({format_sek(amounts[largest])}), minst {smallest} ({format_sek(amounts[smallest])}).")
         return bars_html(amounts, "Belopp i scenariot (kr)", alt, highlight=self.highlight)
 
@@ -526,35 +536,34 @@ class Dashboard:
     """
 
     def __init__(self, kommun: str | None = None, note: str = ""):
-        from . import dashboard
-        from .schemas import KOMMUNER
+        from . import dashboard, report
 
         widgets = _ipywidgets()
         self._dashboard = dashboard
-        from .parameters import resolve_kommun
-
-        kommun = resolve_kommun(kommun, "kommun") if kommun else dashboard.DEFAULT_KOMMUN
-        self.choice = widgets.Dropdown(options=list(KOMMUNER), value=kommun, description="Välj kommun",
+        kommun = municipalities.lookup(kommun, "kommun") if kommun else dashboard.default_kommun()
+        self.choice = widgets.Dropdown(options=list(municipalities.names()), value=kommun, description="Välj kommun",
                                        style={"description_width": "110px"}, layout=widgets.Layout(width="360px"))
         self.note = widgets.HTML(self._note_html(note))
         self.figures = widgets.HTML()
         self.what_if = WhatIf(highlight=kommun)
         self.what_if_heading = widgets.HTML()
-        self.initiatives = InitiativeFilter(kommun=kommun)
+        # The parts below need data that only some data folders hold; without it they are left out.
+        self.initiatives = InitiativeFilter(kommun=kommun) if report.has_initiatives() else None
         self.initiatives_heading = widgets.HTML()
-        self.strategies = StrategyExplorer()
+        self.strategies = StrategyExplorer() if report.has_strategies() else None
 
         def source(text: str):
             return widgets.HTML(f'<p class="naravard-kalla">{html.escape(text)}</p>')
 
-        self.view = widgets.VBox([
-            self.note, self.choice, self.figures,
-            self.what_if_heading, self.what_if.view, source(dashboard.source_what_if()),
-            self.initiatives_heading, self.initiatives.view, source(dashboard.source_initiatives()),
-            widgets.HTML("<h2>De fyra strategierna</h2><p>Strategierna i länets gemensamma plan, var och en "
-                         "med Esthers ord. Välj en strategi.</p>"),
-            self.strategies.view, source(dashboard.source_strategies()),
-        ])
+        parts = [self.note, self.choice, self.figures,
+                 self.what_if_heading, self.what_if.view, source(dashboard.source_what_if())]
+        if self.initiatives is not None:
+            parts += [self.initiatives_heading, self.initiatives.view, source(dashboard.source_initiatives())]
+        if self.strategies is not None:
+            parts += [widgets.HTML("<h2>De fyra strategierna</h2><p>Strategierna i länets gemensamma plan, var och "
+                                   "en med Esthers ord. Välj en strategi.</p>"),
+                      self.strategies.view, source(dashboard.source_strategies())]
+        self.view = widgets.VBox(parts)
         self.view.add_class("naravard-oversikt")
         self.choice.observe(lambda change: self.select(change["new"]), names="value")
         self._texts(kommun)  # the parts above were built for this municipality already
@@ -579,26 +588,29 @@ class Dashboard:
             self.choice.value = kommun  # the observer calls select again
             return
         self._texts(kommun)
-        self.initiatives.kommun = kommun
-        self.initiatives.update()
+        if self.initiatives is not None:
+            self.initiatives.kommun = kommun
+            self.initiatives.update()
         self.what_if.highlight = kommun  # the chart is the slowest part: last, so the figures change first
         self.what_if.update()
 
     def _texts(self, kommun: str) -> None:
         dashboard = self._dashboard
         name = html.escape(kommun)
+        change = dashboard.change_table(kommun)
         self.figures.value = (
             f"<h2>Nyckeltal för {name}</h2>{mistune.html(dashboard.summary_markdown(kommun))}"
             + table_html(dashboard.key_figure_table(kommun), caption=dashboard.key_figure_caption(kommun),
                          left=("Period",))
-            + table_html(dashboard.change_table(kommun), caption=dashboard.change_caption(kommun), left=("Post",))
+            + (table_html(change, caption=dashboard.change_caption(kommun), left=("Post",)) if change is not None else "")
             + f'<p class="naravard-kalla">{html.escape(dashboard.source_allocations())}</p>')
         self.initiatives_heading.value = (
             f"<h2>Insatser 2019 → 2023 som omfattar {name}</h2><p>Gemensamma insatser vars räckvidd 2023 "
             f"omfattar {name}. Filtrera på fokusområde, strategi och nivå.</p>")
         self.what_if_heading.value = (
-            f"<h2>Tänk om: fördelningen 2024 med andra antaganden</h2><p>Ändra länets pott, avsättningarna, "
-            f"en lika bas eller avrundningen; tabellen och diagrammet följer med. {name} är markerad i "
+            f"<h2>Tänk om: fördelningen {html.escape(self.what_if.period)} med andra antaganden</h2><p>Ändra länets pott, "
+            f"{'avsättningarna, ' if self.what_if.set_aside_names else ''}en lika bas eller avrundningen; tabellen och "
+            f"diagrammet följer med. {name} är markerad i "
             "diagrammet. Utgångsläget är den publicerade fördelningen.</p>")
 
     def _ipython_display_(self):

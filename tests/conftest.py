@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -13,6 +14,8 @@ matplotlib.use("Agg")  # in this process only: kernels started by tests keep inl
 import matplotlib.pyplot as plt  # noqa: E402
 
 from naravard_lib import paths  # noqa: E402
+
+os.environ.pop(paths.DATA_ENV, None)  # the tests read the shipped data/ unless a test chooses another folder
 
 sys.path.insert(0, str(Path(__file__).parent / "browser"))
 from harness import BROWSER_SKIP  # noqa: E402

@@ -11,9 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from naravard_lib import allocation as al
-from naravard_lib import data
+from naravard_lib import data, municipalities
 from naravard_lib.errors import RecoveryError
-from naravard_lib.schemas import KOMMUNER
 
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=60)
 settings.load_profile("ci")
@@ -131,16 +130,18 @@ def test_rounding_gap_explains_the_column_mismatches():
     assert al.rounding_gap("2024")["gap"].tolist() == [1]
 
 
-def test_2019_2022_analysis():
-    result = al.analyse_2019_2022().set_index("test")["holds"]
+def test_multi_year_analysis():
+    result = al.analyse_multi_year().set_index("test")["holds"]
+    assert al.analyse_multi_year("2019-2022", (300_000, 450_000)).equals(al.analyse_multi_year())
     assert result["Vidareutbildning i hela 400 000 kr"]
     assert not result["En befolkningsnyckel för Nära vård + Vårdens medarbetare"]
     assert not result["Samma fördelning i båda kolumnerna"]
 
 
 def test_change_decomposition_adds_up():
-    change = al.change_2023_2024().set_index("kommun")
-    assert list(change.index) == list(KOMMUNER)
+    change = al.change().set_index("kommun")
+    assert change.attrs == {"period": "2024", "previous": "2023", "column": "Nära vård"}
+    assert list(change.index) == list(municipalities.names())
     total = change["pool_effect"] + change["share_effect"] + change["rounding"]
     assert (total - change["change"]).abs().max() < 1e-6
     assert change["rounding"].abs().max() <= 1

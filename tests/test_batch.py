@@ -42,8 +42,8 @@ def test_reports_index_and_summary_exist(built):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert '<a href="aneby.html">Aneby</a>' in index and '<a href="savsjo.html">Sävsjö</a>' in index
     rows = {r["slug"]: r for r in _summary(out)}
-    assert rows["aneby"]["status"] == "ny" and rows["aneby"]["nara_vard_2024"] == "478810"
-    assert rows["savsjo"]["nara_vard_2024"] == "816062" and rows["savsjo"]["rang_2024"] == "10"
+    assert rows["aneby"]["status"] == "ny" and rows["aneby"]["nara_vard"] == "478810"
+    assert rows["savsjo"]["nara_vard"] == "816062" and rows["savsjo"]["rang"] == "10"
     assert [p.name for p in out.glob(".*")] == [".naravard"]  # no temporary files left, only the lock
     assert [p.name for p in (out / ".naravard").iterdir()] == ["build.lock"]
 
@@ -55,7 +55,7 @@ def test_html_is_for_readers(built):
     assert "478 810" in page.replace("\xa0", " ")  # the 2024 amount, written the Swedish way
     assert "landsbygdskommun" in page
     assert "from naravard_lib" not in page and "validate_parameters" not in page  # code is hidden
-    assert "nara_vard_2024" not in page  # the machine-readable key-figures cell is removed
+    assert "nara_vard" not in page  # the machine-readable key-figures cell is removed
 
 
 def test_executed_notebook_records_its_parameters_and_no_timings(built):
@@ -118,7 +118,7 @@ def test_one_failure_leaves_the_others_intact(tmp_path):
     assert "forced failure for Habo" in (out / ".naravard" / "logs" / "habo.log").read_text(encoding="utf-8")
     rows = {r["slug"]: r for r in _summary(out)}
     assert rows["habo"]["status"] == "fel" and "forced failure" in rows["habo"]["fel"]
-    assert rows["mullsjo"]["status"] == "ny" and rows["mullsjo"]["nara_vard_2024"] == "530076"
+    assert rows["mullsjo"]["status"] == "ny" and rows["mullsjo"]["nara_vard"] == "530076"
     assert "forced failure for Habo" in (out / "index.html").read_text(encoding="utf-8")  # the index says why
 
 
@@ -148,7 +148,7 @@ def test_dask_executor_on_a_local_cluster(tmp_path):
     results = batch.build(select(["eksjo", "tranas"]), tmp_path / "out", workers=2, executor="dask",
                           template=template, show_progress=False)
     assert [(r.slug, r.ok) for r in results] == [("eksjo", True), ("tranas", False)]
-    assert results[0].figures["nara_vard_2024"] == 1_244_655
+    assert results[0].figures["nara_vard"] == 1_244_655
     assert (tmp_path / "out" / "eksjo.html").exists() and not (tmp_path / "out" / "tranas.html").exists()
     assert not (tmp_path / "out" / ".naravard" / "tmp").exists()
 

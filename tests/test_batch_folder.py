@@ -53,9 +53,9 @@ def test_publish_moves_every_staged_file_and_drops_an_earlier_failures_log(tmp_p
 
 
 def test_summary_has_one_row_per_entry_in_the_summary_fields(tmp_path):
-    entries = [IndexEntry("Habo", "habo", "fel", "RuntimeError: x", {"nara_vard_2024": 927826, "okänd": 1},
+    entries = [IndexEntry("Habo", "habo", "fel", "RuntimeError: x", {"nara_vard": 927826, "okänd": 1},
                           "2026-01-01 10:00")]
     rows = list(csv.DictReader(io.StringIO(summary_csv(entries))))
     assert list(rows[0]) == SUMMARY_FIELDS
-    assert (rows[0]["slug"], rows[0]["status"], rows[0]["fel"], rows[0]["nara_vard_2024"]) == (
+    assert (rows[0]["slug"], rows[0]["status"], rows[0]["fel"], rows[0]["nara_vard"]) == (
         "habo", "fel", "RuntimeError: x", "927826")

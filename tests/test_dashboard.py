@@ -10,7 +10,7 @@ import pytest
 from naravard_lib import allocation as al
 from naravard_lib import dashboard, dashboard_server, data, paths
 from naravard_lib.cli import app
-from naravard_lib.errors import ParameterError
+from naravard_lib.errors import UnknownMunicipality
 from naravard_lib.report import allocation_overview
 
 # --------------------------------------------------------------------------- the URL
@@ -85,7 +85,7 @@ def test_the_change_2023_2024_adds_up_to_its_causes():
                                    overview.loc[("2024", "Nära vård"), "belopp"])
     habo = dashboard.change_table("Habo")["Belopp (kr)"].tolist()
     assert [_plain(cell) for cell in habo[2:5]] == ["−41 108", "−52 687", "+11 579"]
-    assert abs(al.change_2023_2024().set_index("kommun").loc["Habo", "rounding"]) < 1
+    assert abs(al.change().set_index("kommun").loc["Habo", "rounding"]) < 1
 
 
 def test_every_source_line_names_its_document_and_section():
@@ -133,7 +133,7 @@ def test_choosing_a_municipality_updates_every_part(board):
 def test_the_dashboard_refuses_an_unknown_municipality_from_code():
     from naravard_lib.widgets import Dashboard
 
-    with pytest.raises(ParameterError, match="Habo"):
+    with pytest.raises(UnknownMunicipality, match="Habo"):
         Dashboard("Habbo")
 
 
@@ -143,8 +143,9 @@ def test_the_dashboard_refuses_an_unknown_municipality_from_code():
 def test_the_dashboard_notebook_is_stripped_library_calls_on_the_project_kernel():
     notebook = nbformat.read(dashboard_server.NOTEBOOK, as_version=4)
     assert notebook.metadata.kernelspec.name == paths.KERNEL_NAME
-    assert notebook.metadata.title == dashboard.TITLE
-    assert notebook.cells[0].source.startswith(f"# {dashboard.TITLE}\n")
+    assert notebook.metadata.title == dashboard.PAGE_TITLE  # the page's <title>; the län is in its h1, from the data
+    assert dashboard.intro_markdown().startswith(f"# {dashboard.title()}\n")
+    assert dashboard.title() == "Nära vård i Jönköpings län – översikt"
     code = [c for c in notebook.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
     imports = [line for c in code for line in c.source.splitlines() if "import " in line]
@@ -226,3 +227,33 @@ def test_naravard_dashboard_rejects_a_bad_option_in_one_line(monkeypatch, capsys
     assert _naravard(*argv) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1 and captured.err.startswith(message)
+
+
+def test_naravard_dashboard_serves_another_data_folder(monkeypatch, capsys, tmp_path):
+    from datafolders import other_lan
+
+    folder = other_lan(tmp_path)
+    started = []
+    monkeypatch.setattr(dashboard_server.os, "execve", lambda path, argv, env: started.append((argv, env)))
+    monkeypatch.setenv(paths.DATA_ENV, "")
+    try:
+        assert _naravard("--port", "9000", "--data", str(folder)) == 0
+        out = capsys.readouterr().out
+        assert started[0][1][paths.DATA_ENV] == str(folder.resolve())  # the Voilà kernels read this folder
+        assert "?kommun=uppvidinge" in out  # an example from the folder (its first municipality)
+    finally:
+        paths.use_data(None)
+
+
+def test_naravard_dashboard_refuses_a_missing_or_invalid_data_folder_before_voila(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(dashboard_server.os, "execve", lambda *args: pytest.fail("Voilà must not start"))
+    try:
+        assert _naravard("--data", str(tmp_path / "saknas")) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith(f"error: --data {tmp_path / 'saknas'}: no such folder")
+        (tmp_path / "tom").mkdir()
+        assert _naravard("--data", str(tmp_path / "tom")) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "file not found" in err and "naravard validate lists them" in err
+    finally:
+        paths.use_data(None)

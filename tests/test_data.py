@@ -7,9 +7,11 @@ import re
 import pandas as pd
 import pytest
 
-from naravard_lib import data
+from naravard_lib import data, municipalities
 from naravard_lib.errors import DataError
-from naravard_lib.schemas import KOMMUNER, TABLES
+from naravard_lib.schemas import TABLES
+
+KOMMUNER = municipalities.names()
 
 
 @pytest.mark.parametrize("table", sorted(TABLES))

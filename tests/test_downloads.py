@@ -67,13 +67,14 @@ def test_the_swedish_csv_opens_into_the_right_columns(built):
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads å, ä, ö right
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     header = rows[0]
-    assert header[:3] == ["Kommun", "Status", "Nära vård 2024 (kr)"] and all(len(r) == len(header) for r in rows)
+    assert header[:4] == ["Kommun", "Status", "År", "Nära vård (kr)"] and all(len(r) == len(header) for r in rows)
     aneby = dict(zip(header, rows[1], strict=True))
-    assert aneby["Kommun"] == "Aneby" and aneby["Nära vård 2024 (kr)"] == "478810"
-    assert aneby["Nära vård 2024 per invånare (kr)"] == "69,94" and aneby["Andel av länets medel 2024"] == "1,85"
+    assert aneby["Kommun"] == "Aneby" and aneby["År"] == "2024" and aneby["Nära vård (kr)"] == "478810"
+    assert aneby["Nära vård per invånare (kr)"] == "69,94" and aneby["Andel av länets medel"] == "1,85"
+    assert aneby["Föregående år"] == "2023" and aneby["Flerårsperiod"] == "2019-2022"
     assert aneby["Landsbygdskommun"] == "ja"
     machine = list(csv.DictReader(io.StringIO((built / "summary.csv").read_text(encoding="utf-8"))))
-    assert machine[0]["per_invanare_2024"] == "69.94" and not (built / "summary.csv").read_bytes().startswith(b"\xef")
+    assert machine[0]["per_invanare"] == "69.94" and not (built / "summary.csv").read_bytes().startswith(b"\xef")
 
 
 def test_the_lan_spreadsheet_holds_the_key_figures_and_every_allocation_table(built):
@@ -82,7 +83,7 @@ def test_the_lan_spreadsheet_holds_the_key_figures_and_every_allocation_table(bu
                                "Fördelning 2024"]
     figures = book["Nyckeltal per kommun"]
     rows = {r[0]: r for r in figures.iter_rows(min_row=5, values_only=True)}
-    assert rows["Aneby"][2] == 478_810 and rows["Habo"][2] == 927_826 and set(rows) == {"Aneby", "Habo"}
+    assert rows["Aneby"][2:4] == ("2024", 478_810) and rows["Habo"][3] == 927_826 and set(rows) == {"Aneby", "Habo"}
     lan2024 = {r[0]: r for r in book["Fördelning 2024"].iter_rows(min_row=5, values_only=True)}
     assert len(lan2024) == 13 and lan2024["Aneby"][1] == 478_810
     assert all(not sheet.merged_cells.ranges for sheet in book.worksheets)

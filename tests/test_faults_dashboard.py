@@ -87,11 +87,11 @@ def test_twenty_visitors_at_once_stay_under_the_cap_and_idle_kernels_are_culled(
         for _status, headers, body, seconds in refused:
             assert "försök igen om en stund" in body.lower() and 'lang="sv"' in body
             assert headers.get("Retry-After") == "30" and seconds < 10  # at once, not a hang
-        assert all(dashboard.TITLE in body and "application/vnd.jupyter.widget-view+json" in body
+        assert all(dashboard.PAGE_TITLE in body and "application/vnd.jupyter.widget-view+json" in body
                    for _s, _h, body, _t in served)
         # Nobody keeps a page open (no websocket), so every kernel is idle: culled after CULL_AFTER seconds.
         _wait(lambda: len(_kernels(server)) == 0, CULL_AFTER + 30, "idle kernels were not culled")
         status, _headers, body, _seconds = _visit(f"{url}/?kommun=Aneby")  # room again: served
-        assert status == 200 and dashboard.TITLE in body and "application/vnd.jupyter.widget-view+json" in body
+        assert status == 200 and dashboard.PAGE_TITLE in body and "application/vnd.jupyter.widget-view+json" in body
     finally:
         stop_server(proc)

@@ -193,7 +193,7 @@ def test_a_hostile_string_shows_as_text_in_the_dashboard(data_dir):
     first = data.load_initiatives().query("rackvidd_2023 == 'alla 13'").iloc[0]["namn"]
     _edit(data_dir / "initiatives.csv", f",{first},", f",\"{HOSTILE.replace(chr(34), chr(34) * 2)}\",")
     data._cached.cache_clear()
-    dashboard._facts.cache_clear()
+    dashboard.clear_caches()
     page = widgets.Dashboard(kommun="Aneby", note=f"Kommunen ”{HOSTILE}” finns inte")
     html_parts = [child.value for child in _widgets(page.view) if hasattr(child, "value") and
                   type(child).__name__ == "HTML"]

@@ -8,7 +8,7 @@ def test_national_parts_leave_an_unexplained_remainder():
 
 
 def test_money_flow_steps():
-    flow = flows.money_flow_2024().set_index("steg")["belopp"].tolist()
+    flow = flows.money_flow().set_index("steg")["belopp"].tolist()
     assert flow == [3_430_250_000, 750_000_000, 28_921_974, 25_821_974, 25_821_973]
 
 

@@ -19,9 +19,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "naravard_lib"
 LAYERS: dict[str, tuple[str, ...]] = {
     # Reads and checks the data folder; knows nothing of analysis or display.
     "data": ("paths", "errors", "files", "schemas", "data", "formatting", "guide",
-             "municipalities", "sources", "periods", "lan", "needs"),
+             "municipalities", "sources", "periods", "lan"),
     # Computes from the data: allocations, the 2019 → 2023 coding, strategies, the exercises' answers.
-    "analysis": ("allocation", "flows", "reconciliation", "coding", "transition", "strategies", "exercises"),
+    "analysis": ("allocation", "derive", "flows", "reconciliation", "coding", "transition", "strategies", "exercises"),
     # Shows results: figures, widgets, pages and every published file made from them. The form package is here,
     # not in analysis: besides its draft it stores answers and exports them as pages through `pages`' templates.
     "presentation": ("plots", "widgets", "pages", "report", "dashboard", "tables", "spreadsheet", "datapackage",
@@ -32,12 +32,6 @@ LAYERS: dict[str, tuple[str, ...]] = {
 ORDER = tuple(LAYERS)
 LAYER_OF = {unit: layer for layer, units in LAYERS.items() for unit in units}
 
-#: Upward imports that another branch removes (the lead deletes this list when merging it): the three
-#: municipality-name checks through ``parameters`` (running) become ONE lookup in the data layer
-#: (``municipalities.lookup``, issue 22 item 4, D1/D2's part).
-PENDING_OTHER_BRANCH = {("report", "parameters"), ("dashboard", "parameters"), ("widgets", "parameters")}
-#: Data-layer modules the data-as-input branches add (the lead deletes this set when merging them).
-ADDED_BY_OTHER_BRANCHES = {"municipalities", "sources", "periods", "lan", "needs"}
 
 
 def unit_of(path: Path, package: Path) -> str | None:
@@ -83,8 +77,7 @@ def imports(package: Path = PACKAGE):
                     yield path, node.lineno, importer, imported
 
 
-def violations(package: Path = PACKAGE, layer_of: dict[str, str] = LAYER_OF,
-               pending: set[tuple[str, str]] = PENDING_OTHER_BRANCH) -> list[str]:
+def violations(package: Path = PACKAGE, layer_of: dict[str, str] = LAYER_OF) -> list[str]:
     """One line per problem: a unit with no layer, or a lower layer importing a higher one."""
     root = package.parent
     problems = []
@@ -95,7 +88,7 @@ def violations(package: Path = PACKAGE, layer_of: dict[str, str] = LAYER_OF,
             problems.append(f"assign {shown} a layer in tests/test_layers.py")
     for path, line, importer, imported in imports(package):
         low, high = layer_of.get(importer), layer_of.get(imported)
-        if low is None or high is None or (importer, imported) in pending:
+        if low is None or high is None:
             continue
         if ORDER.index(high) > ORDER.index(low):
             problems.append(f"{path.relative_to(root)}:{line}: {importer} ({low} layer) imports {imported} "
@@ -109,13 +102,10 @@ def test_every_module_has_a_layer_and_imports_only_its_own_and_lower_layers():
 
 
 def test_the_map_names_no_module_that_does_not_exist():
-    """A unit listed but gone (renamed, merged) would make the map lie; the pending list must still be needed."""
+    """A unit listed but gone (renamed, merged) would make the map lie."""
     existing = {unit_of(p, PACKAGE) for p in PACKAGE.rglob("*.py")} - {None}
-    missing = sorted(set(LAYER_OF) - existing - ADDED_BY_OTHER_BRANCHES)
+    missing = sorted(set(LAYER_OF) - existing)
     assert not missing, f"tests/test_layers.py lists modules that do not exist: {', '.join(missing)}"
-    found = {(importer, imported) for _p, _l, importer, imported in imports()}
-    gone = sorted(PENDING_OTHER_BRANCH - found)
-    assert not gone, f"no longer imported, remove from PENDING_OTHER_BRANCH in tests/test_layers.py: {gone}"
 
 
 @pytest.fixture
@@ -146,7 +136,7 @@ def test_the_checker_names_file_line_and_layers_of_an_upward_import(toy_package,
                                                                      imported):
     (toy_package / module).write_text(source)
     layers = {"paths": "data", "allocation": "analysis", "plots": "presentation", "batch": "running"}
-    found = violations(toy_package, {**LAYER_OF, **layers}, pending=set())
+    found = violations(toy_package, {**LAYER_OF, **layers})
     expected_layers = f"{importer} ({layers[importer]} layer) imports {imported} ({layers[imported]} layer)"
     assert found == [f"naravard_lib/{module}:{line}: {expected_layers}; a lower layer may not import a higher one"]
 
@@ -155,7 +145,7 @@ def test_an_import_inside_a_package_counts_for_the_package(toy_package):
     (toy_package / "batch" / "run.py").write_text("x = 1\n")
     (toy_package / "batch" / "reset.py").write_text("def f():\n    from ..plots import draw\n")
     (toy_package / "paths.py").write_text("from .batch import reset\n")
-    found = violations(toy_package, pending=set())
+    found = violations(toy_package)
     assert found == ["naravard_lib/paths.py:1: paths (data layer) imports batch (running layer); a lower layer may "
                      "not import a higher one"]
 

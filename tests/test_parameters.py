@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from naravard_lib import paths
+from naravard_lib import municipalities, paths
 from naravard_lib.cli import app
 from naravard_lib.errors import ParameterError
-from naravard_lib.parameters import all_parameters, read_parameters, resolve_kommun, select, validate_parameters
+from naravard_lib.parameters import all_parameters, read_parameters, select, validate_parameters
 
 
 def test_all_13_parameter_files_are_valid():
@@ -26,7 +26,8 @@ def _write(tmp_path, name, text):
 
 
 @pytest.mark.parametrize("name, text, expected", [
-    ("jonkoping.yaml", "kommun: Jonkoping\n", "did you mean 'Jönköping'?"),
+    ("jonkoping.yaml", "kommun: Jonkoping\n", "must be written as 'Jönköping'"),
+    ("jonkoping.yaml", "kommun: Jönkping\n", "did you mean 'Jönköping'?"),
     ("jonkoping.yaml", "kommun: Jönköping\nvisa_kartan: true\n", "unknown key 'visa_kartan' (did you mean 'visa_karta'?)"),
     ("jonkoping.yaml", "kommun: Jönköping\nvisa_karta: ja\n", "key 'visa_karta' must be bool"),
     ("jonkoping.yaml", "kommun: Jönköping\nvisa_karta: 1\n", "key 'visa_karta' must be bool"),
@@ -53,11 +54,12 @@ def test_missing_parameter_file_for_a_municipality(tmp_path):
         all_parameters(tmp_path)
 
 
-def test_resolve_accepts_names_and_slugs():
-    assert resolve_kommun("varnamo") == "Värnamo"
-    assert resolve_kommun("SÄVSJÖ") == "Sävsjö"
+def test_lookup_accepts_names_and_slugs():
+    assert municipalities.lookup("varnamo") == "Värnamo"
+    assert municipalities.lookup("SÄVSJÖ") == "Sävsjö"
+    assert municipalities.lookup("Varnamo kommun") == "Värnamo"
     with pytest.raises(ParameterError, match="did you mean 'Värnamo'"):
-        resolve_kommun("Varnamo kommun")
+        municipalities.lookup("Varnano")
     assert [p.slug for p in select(["Aneby", "aneby", "habo"])] == ["aneby", "habo"]
 
 
@@ -68,7 +70,7 @@ def test_validate_parameters_defaults():
 
 def test_cli_rejects_a_misspelled_kommun_before_writing_anything(tmp_path):
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["build", "--kommun", "Jonkoping", "--out", str(out)])
+    result = CliRunner().invoke(app, ["build", "--kommun", "Jonkopping", "--out", str(out)])
     assert result.exit_code == 2
     assert "did you mean 'Jönköping'?" in result.output
     assert not out.exists()

@@ -10,24 +10,23 @@ import pandas as pd
 import pytest
 from matplotlib import colors as mcolors
 
-from naravard_lib import data, plots, report, transition
-from naravard_lib.schemas import KOMMUNER
+from naravard_lib import data, municipalities, plots, report, transition
 
 
 @pytest.fixture(scope="module")
 def values():
-    return report.per_capita_2019_2022()
+    return report.map_values()
 
 
 def _map(values, highlight):
     return plots.lan_map(values, "2019–2022 per invånare", highlight=highlight, legend_label="kr per invånare")
 
 
-@pytest.mark.parametrize("highlight", KOMMUNER)
+@pytest.mark.parametrize("highlight", municipalities.names())
 def test_map_names_every_municipality_without_overlap(values, highlight):
     ax = _map(values, highlight)
     boxes = plots.label_boxes(ax)
-    assert sorted(boxes) == sorted(KOMMUNER)
+    assert sorted(boxes) == sorted(municipalities.names())
     names = sorted(boxes)
     clashes = [(a, b) for i, a in enumerate(names) for b in names[i + 1:] if boxes[a].overlaps(boxes[b])]
     assert clashes == []
@@ -72,7 +71,7 @@ def test_highlight_survives_greyscale_print(values):
 
 
 def test_figure_output_carries_alt_text_and_closes_the_figure():
-    ax = plots.amount_bars(report.allocation_overview_2024(), "Nära vård 2024", highlight="Aneby")
+    ax = plots.amount_bars(report.latest_amounts(), "Nära vård 2024", highlight="Aneby")
     figure = ax.figure
     shown = plots.with_alt(ax, report.bars_alt("Aneby"), "Källa: seed 000")
     assert not plt.fignum_exists(figure.number)  # the inline backend will not show it twice
@@ -84,13 +83,13 @@ def test_figure_output_carries_alt_text_and_closes_the_figure():
 
 
 def test_figure_output_refuses_empty_alt_text():
-    ax = plots.amount_bars(report.allocation_overview_2024(), "Nära vård 2024")
+    ax = plots.amount_bars(report.latest_amounts(), "Nära vård 2024")
     with pytest.raises(ValueError, match="alt text"):
         plots.with_alt(ax, "  ")
 
 
 def test_highlighted_bar_is_plain_without_colour():
-    ax = plots.amount_bars(report.allocation_overview_2024(), "Nära vård 2024", highlight="Habo")
+    ax = plots.amount_bars(report.latest_amounts(), "Nära vård 2024", highlight="Habo")
     hatched = [bar for bar in ax.patches if bar.get_hatch()]
     assert len(hatched) == 1 and hatched[0].get_width() == 927_826
     assert [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"] == ["Habo"]

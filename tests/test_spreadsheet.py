@@ -28,7 +28,7 @@ def test_cover_sheet_comes_first_and_says_what_where_when(aneby):
     cover = book[spreadsheet.COVER_SHEET]
     lines = [row[0] for row in cover.iter_rows(values_only=True) if row[0]]
     assert lines[0] == "Nära vård i Aneby – tabellerna i kommunrapporten"
-    for expected in ("Tabellerna i den här filen", "Källor", report.SOURCE_ALLOCATIONS, report.SOURCE_INITIATIVES,
+    for expected in ("Tabellerna i den här filen", "Källor", report.source_allocations(), report.source_initiatives(),
                      "Byggd", "2026-11-25 01:00", "Dataversion", "abc1234", "Anteckningar"):
         assert expected in lines, expected
     links = [c.hyperlink.location for c in cover["A"] if c.hyperlink]

@@ -3,6 +3,7 @@
 import pytest
 
 from naravard_lib import data, strategies, widgets
+from naravard_lib.errors import UnknownMunicipality
 
 
 def test_four_strategies_with_quotes():
@@ -82,8 +83,8 @@ def test_follow_up_markdown_names_every_measurement_area():
     for area in strategies.measurement_areas()["matomrade"]:
         assert area.rstrip(".") in text
     assert "ReKo" in text and "Källa:" in text and ".*." not in text
-    with pytest.raises(ValueError, match="did you mean 'Sävsjö'"):
-        strategies.follow_up_markdown("Savsjo")
+    with pytest.raises(UnknownMunicipality, match="did you mean 'Sävsjö'"):
+        strategies.follow_up_markdown("Savsjoo")
 
 
 def test_sormland_comparison():

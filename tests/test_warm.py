@@ -125,8 +125,8 @@ if kommun == __import__("os").environ.get("WARM_TEST_KILL"):
 def _litter_template(folder):
     parameters = new_code_cell('kommun = "Aneby"\nvisa_karta = True\nrubrik = ""')
     parameters.metadata["tags"] = ["parameters"]
-    figures = new_code_cell('from IPython.display import JSON\nJSON({"kommun": kommun, "nara_vard_2024": 1, "per_invanare_2024": 1.5, '
-                            '"andel_medel_2024_pct": 1.5, "forandring_2023_2024": 0})')
+    figures = new_code_cell('from IPython.display import JSON\nJSON({"kommun": kommun, "nara_vard": 1, "per_invanare": 1.5, '
+                            '"andel_medel_pct": 1.5, "forandring": 0})')
     figures.metadata["tags"] = ["key-figures"]
     notebook = new_notebook(cells=[parameters, new_code_cell(_OBSERVE), new_code_cell(_LITTER),
                                    new_code_cell("42"), figures])

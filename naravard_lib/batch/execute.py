@@ -56,6 +56,7 @@ def execute_report(params: ReportParameters, options: BuildOptions, scratch: Pat
         kernel_name=options.kernel_name, cwd=str(options.template.parent), progress_bar=False, log_output=False,
         execution_timeout=options.timeout, request_save_on_cell_execute=False, autosave_cell_every=0, **warm)
     strip_volatile(executed)
+    pages.drop_empty_sections(executed)  # a section whose data the folder lacks is left out
     executed.metadata.papermill["output_path"] = f"{params.slug}.ipynb"  # not the working copy's name
     return executed
 

@@ -27,9 +27,9 @@ from .model import ReportResult, build_time, data_version, is_disk_full, one_lin
 
 #: The columns of ``summary.csv``: status, error and date, then the key figures of each report.
 SUMMARY_FIELDS = [
-    "kommun", "slug", "status", "fel", "byggd", "nara_vard_2024", "per_invanare_2024", "andel_medel_2024_pct",
-    "andel_befolkning_2024_pct", "rang_2024", "totalt_2023", "totalt_2019_2022", "forandring_2023_2024",
-    "varav_pott", "varav_befolkningsandel", "befolkning_2023_11_01", "landsbygdskommun",
+    "kommun", "slug", "status", "fel", "byggd", "ar", "nara_vard", "per_invanare", "andel_medel_pct",
+    "andel_befolkning_pct", "rang", "foregaende_ar", "totalt_foregaende_ar", "flerarsperiod", "totalt_flerarsperiod",
+    "forandring", "varav_pott", "varav_befolkningsandel", "befolkning", "befolkning_datum", "landsbygdskommun",
 ]
 HIDDEN_DIR = ".naravard"  # <out>/.naravard/{build.lock, logs/, tmp/}: also the mark of a folder the tool made
 #: The files describing the whole folder, rewritten after every build in this order (see :func:`write_index`);
@@ -41,12 +41,13 @@ FOLDER_FILES = ("summary.csv", "index.html", downloads.LAN_WORKBOOK, downloads.S
 def protected_folders(template: str | Path | None = None) -> tuple[list[Path], list[Path]]:
     """Where a build must never write: ``(exactly these, these and everything inside them)``.
 
-    Exactly: ``/``, the project root and every folder holding it. With what is inside: ``data/``,
-    ``notebooks/``, ``parameters/``, ``tests/``, the library and the report template's folder.
+    Exactly: ``/``, the project root and every folder holding it. With what is inside: ``data/``, the
+    active data folder, ``notebooks/``, ``parameters/``, ``tests/``, the library and the report
+    template's folder.
     """
     root = paths.PROJECT_ROOT.resolve()
     library = Path(__file__).resolve().parents[1]
-    inside = [paths.DATA_DIR, paths.NOTEBOOKS_DIR, paths.PARAMETERS_DIR, root / "tests", library]
+    inside = [paths.DATA_DIR, paths.data_dir(), paths.NOTEBOOKS_DIR, paths.PARAMETERS_DIR, root / "tests", library]
     exactly = [Path("/"), root, *root.parents]
     if template is not None:
         exactly.append(Path(template).resolve().parent)

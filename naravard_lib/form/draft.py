@@ -13,15 +13,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import data
-from ..data import suggest
-from ..schemas import KOMMUNER
+from .. import data, municipalities
+from ..errors import UnknownMunicipality
 from .answers import Answers
 from .evidence import (IN_SOURCE, INFERENCE, MONEY_NOTE, NO_BASIS, PLAN_NOTE, YEAR_NOTE, Evidence, Proposal,
                        expectation_lines_and_evidence, fact_lines_and_evidence, initiative_evidence,
                        initiative_lines, list_lines_and_evidence, money_lines_and_evidence,
                        ok_ska_lines_and_evidence, outcome_lines_and_evidence, principle_lines_and_evidence, quoted)
-from .model import ITEM_IDS, FormError, load_form, sv_hint
+from .model import ITEM_IDS, FormError, load_form
 
 
 @dataclass(frozen=True)
@@ -309,9 +308,11 @@ def draft(kommun: str | None = None) -> dict[str, Proposal | None]:
     dict
         Item id → :class:`Proposal`, or None where no evidence was found (*inget underlag*).
     """
-    if kommun is not None and kommun not in KOMMUNER:  # checked first: nothing is drafted for a misspelt name
-        hint = suggest(kommun, KOMMUNER)
-        raise FormError(f"unknown municipality {kommun!r}{hint}", f"okänd kommun {kommun!r}{sv_hint(hint)}")
+    if kommun is not None:  # checked first: nothing is drafted for a misspelt name
+        try:
+            kommun = municipalities.lookup(kommun)
+        except UnknownMunicipality as error:  # the project's one check; the form's error carries both texts
+            raise FormError(error.message_en, error.message_sv) from None
     initiatives = data.load_initiatives()
     # Results questions cite the rows of their initiatives question, so every selection is made once, up front.
     picked = {item_id: select_initiatives(rule, initiatives) for item_id, rule in RULES.items()}

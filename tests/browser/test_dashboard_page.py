@@ -67,9 +67,9 @@ def _wait_for_text(page, text: str, timeout: float = 15_000) -> None:
 def test_the_page_is_swedish_offline_and_shows_no_code(opened):
     page, requests = opened
     assert page.evaluate("document.documentElement.lang") == "sv"
-    assert page.title() == dashboard.TITLE
+    assert page.title() == dashboard.PAGE_TITLE
     assert "Översikten laddas" in page.content()  # the project's template, with its Swedish loading text
-    assert page.get_by_role("heading", level=1).all_text_contents() == [f"{dashboard.TITLE}¶"]
+    assert page.get_by_role("heading", level=1).all_text_contents() == [f"{dashboard.title()}¶"]
     text = _text(page)
     assert not PYTHON.search(text), PYTHON.search(text).group(0)
     assert page.locator(".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor, .cm-editor, .jp-InputPrompt").count() == 0
