@@ -17,7 +17,7 @@ import pandas as pd
 
 import datafolders
 from harness import free_port, screenshot, start_server, stop_server
-from naravard_lib import dashboard
+from naravard_lib import dashboard_server
 
 
 def _new_year(tmp_path_factory):
@@ -34,11 +34,11 @@ def _new_year(tmp_path_factory):
 def _voila(root):
     """Voilà serving the dashboard with ``NARAVARD_DATA`` pointing at ``root/data``; its process and address."""
     port = free_port()
-    env = dashboard.environment()
+    env = dashboard_server.environment()
     env.update(JUPYTER_RUNTIME_DIR=str(root / "runtime"), JUPYTER_DATA_DIR=str(root / "jupyter"), TMPDIR=str(root),
                NARAVARD_DATA=str(root / "data"))
     url = f"http://127.0.0.1:{port}"
-    proc = start_server(dashboard.voila_command(port=port), f"{url}/voila/templates/lab/static/index.css",
+    proc = start_server(dashboard_server.voila_command(port=port), f"{url}/voila/templates/lab/static/index.css",
                         env=env, timeout=90, log=root / "voila.log")
     return proc, url
 
