@@ -313,16 +313,18 @@ class FollowUpForm:
 
     Parameters
     ----------
-    report : str
-        Who answers: a län, or a municipality using the form internally.
+    report : str, optional
+        Who answers: a län (default: the data folder's, :func:`naravard_lib.municipalities.lan_name`), or a
+        municipality using the form internally.
     folder : str or Path, optional
         Folder for the answers file (default :func:`naravard_lib.form.default_answers_dir`).
     kommun : str, optional
         Passed to :func:`naravard_lib.form.draft`: the money proposals cite this municipality.
     """
 
-    def __init__(self, report: str = "Jönköpings län", folder=None, kommun: str | None = None):
+    def __init__(self, report: str | None = None, folder=None, kommun: str | None = None):
         widgets = _ipywidgets()
+        report = report or municipalities.lan_name()
         self.form = form.load_form()
         self.path = form.answers_path(report, folder)
         self.error: form.FormError | None = None
@@ -523,7 +525,7 @@ class Dashboard:
     Parameters
     ----------
     kommun : str, optional
-        The municipality shown first (name or slug; default Jönköping).
+        The municipality shown first (name or slug; default :func:`naravard_lib.dashboard.default_kommun`).
     note : str, optional
         A line for the reader above the controls (e.g. that the URL asked for an unknown municipality).
 
