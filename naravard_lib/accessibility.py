@@ -231,7 +231,7 @@ def statement_page(measured: Measured, assessed_on: str, publisher: dict | None 
     met = all(not t["failed"] for t in types)
     return pages.render_page("tillganglighet.html.j2", title=f"Tillgänglighetsredogörelse – {pages.site_name()}",
                              site_name=pages.site_name(),
-                             css=Markup(pages._css()), types=types, not_measured=measured.not_measured,
+                             css=Markup(pages.page_css()), types=types, not_measured=measured.not_measured,
                              all_met=met, shortcomings=KNOWN_SHORTCOMINGS,
                              compliance=compliance(types, measured.not_measured, KNOWN_SHORTCOMINGS),
                              assessed_on=assessed_on,

@@ -92,7 +92,14 @@ def _first_failure(error: pa.errors.SchemaErrors, name: str, key) -> DataError:
     cases = cases.sort_values(["_row", "_rank"], na_position="last", kind="stable")
     if "uniqueness" in " ".join(cases["check"].astype(str)):
         dup = cases[cases["check"].astype(str).str.contains("uniqueness")]
-        row = int(dup["_row"].iloc[-1])
+        # the first line that repeats an earlier one (a value of one column, or the table's key)
+        later = dup[dup.duplicated(["column", "failure_case"], keep="first")] if len(dup) > 1 else dup
+        last = (later if len(later) else dup).sort_values("_row", kind="stable").iloc[0]
+        row = int(last["_row"])
+        if str(last["check"]) == "field_uniqueness":
+            column = str(last["column"])
+            return DataError(name, f"duplicate value {plain(last['failure_case'])}; every row needs its own "
+                                   f"{column}, and an earlier line already has it", row=row + 2, column=column)
         return DataError(name, f"duplicate key {tuple(key)}; this key already appears on an earlier line",
                          row=row + 2, column=", ".join(key))
     first = cases.iloc[0]
@@ -185,14 +192,16 @@ def _unknown_reference(target: str, value, allowed: pd.Series) -> str:
 
 def _check_one_lan(frame: pd.DataFrame, name: str) -> None:
     """A data folder is about one län: every municipality code starts with the same known län code."""
-    first = frame["kommun_kod"].iloc[0]
+    prefixes = frame["kommun_kod"].str[:2]
+    usual = prefixes.mode().sort_values().iloc[0]  # the län most of the municipalities are in
     for row, code in enumerate(frame["kommun_kod"]):
         if lan.name(code) is None:
             raise DataError(name, f"{code} is not an SCB municipality code: no län has the code {code[:2]}",
                             row=row + 2, column="kommun_kod")
-        if code[:2] != first[:2]:
-            raise DataError(name, f"{code} is in {lan.name(code)}, the first municipality in {lan.name(first)}; "
-                                  "a data folder is about one län", row=row + 2, column="kommun_kod")
+        if code[:2] != usual:
+            raise DataError(name, f"{code} is in {lan.name(code)}, most municipalities here are in "
+                                  f"{lan.name(usual + '00')}; a data folder is about one län", row=row + 2,
+                            column="kommun_kod")
 
 
 def _lan_name() -> str:

@@ -91,8 +91,10 @@ def recover_period(period: str) -> Recovery:
         totals = ", ".join(plain_number(s.total) for s in solutions[:5])
         more = "" if len(solutions) <= 5 else " …"
         raise RecoveryError(f"period {period}: {len(solutions)} population keys reproduce every published cell "
-                            f"(län totals {totals}{more}); the cells do not determine one key (the table may not be a "
-                            "per-capita split), so no population is derived for it")
+                            f"(län totals {totals}{more}), so no population is derived for it; few cells (few "
+                            "municipalities, one column) cannot pin one key down: add the table's other columns "
+                            "(insatsområden) to allocations.csv with their stated totals, or check that the table "
+                            "is a per-capita split")
     return Recovery(period, solutions[0], (low, end))
 
 

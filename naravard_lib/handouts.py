@@ -23,7 +23,7 @@ from .data import load_initiatives
 from .exercises import EXERCISES
 from .downloads import STATEMENT
 from .formatting import format_number, format_percent, format_sek
-from .pages import _css, _environment, site_name
+from .pages import page_css, render_page, site_name
 
 EXERCISE_NOTEBOOK = paths.NOTEBOOKS_DIR / "ovningar" / "01_ovningar_losning.ipynb"
 _QUESTION = re.compile(r"""question\(\s*["']([a-z0-9_]+)["']\s*\)""")
@@ -83,9 +83,8 @@ def _with_code(text: str):
 
 
 def _page(template_values: dict, statement: str) -> str:
-    return _environment().get_template("handout.html.j2").render(css=Markup(_css()), statement=statement,
-                                                                 site_name=site_name(),
-                                                                 **template_values)
+    return render_page("handout.html.j2", css=Markup(page_css()), statement=statement, site_name=site_name(),
+                       **template_values)
 
 
 def exercises_html(key: bool = False, statement: str = STATEMENT) -> str:

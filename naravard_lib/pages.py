@@ -64,7 +64,6 @@ def page_css() -> str:
     return (TEMPLATES / TEMPLATE_NAME / "page.css").read_text(encoding="utf-8")
 
 
-_css = page_css  # the earlier private name, still used by reports, the index, handouts and accessibility
 
 
 @lru_cache(maxsize=1)
@@ -184,7 +183,7 @@ def report_html(notebook) -> str:
                               "footer": f"{site_name()}: kommunrapport för {kommun}. Källorna anges under varje "
                                         "figur och tabell och i avsnittet Om rapporten.",
                               "downloads": download_links(slugs[kommun]) if kommun in slugs else []},
-                 "naravard_css": _css()}
+                 "naravard_css": page_css()}
     body, _ = _exporter().from_notebook_node(notebook, resources=resources)
     return _finish_report(body, kommun)
 
@@ -242,7 +241,7 @@ def index_page(entries: list[IndexEntry], built_at: str = "", data_version: str 
     total = report.lan_key_figures()
     year, before = report.this_year(), report.previous_year()
     return _environment().get_template("site_index.html.j2").render(
-        title=f"{site_name()} – kommunrapporter", site_name=site_name(), css=Markup(_css()), built_at=built_at,
+        title=f"{site_name()} – kommunrapporter", site_name=site_name(), css=Markup(page_css()), built_at=built_at,
         data_version=data_version, rows=rows, failures=failures, source=report.source_allocations(),
         year=year, area=report.headline_area(), before=before, count=municipalities.count(),
         population_date=report.short_date(periods.population_date(year)),

@@ -203,6 +203,24 @@ def test_a_table_that_is_not_a_per_capita_split_gets_one_line_and_nothing_is_wri
     assert _digest(folder) == before
 
 
+def test_a_table_with_too_few_cells_for_one_key_says_what_to_add_and_keeps_no_stale_file(tmp_path):
+    """Four municipalities and one column: two keys fit (seen by a new user); derive and validate both say so."""
+    folder = datafolders.other_lan(tmp_path, derive=False)
+    four = {"Alvesta": 20_218, "Älmhult": 18_007, "Växjö": 97_103, "Ljungby": 28_855}  # FICTIONAL populations
+    for name in ("municipalities.csv", "allocations.csv"):
+        frame = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+        frame[frame["kommun"].isin(four)].to_csv(folder / name, index=False)
+    rows, totals = datafolders._table_rows("2025", four, 6_000_000)
+    pd.DataFrame(rows).to_csv(folder / "allocations.csv", index=False)
+    pd.DataFrame(totals).to_csv(folder / "published_figures.csv", index=False)
+    code, lines = _run("data", "derive", "--data", str(folder))
+    assert code == 2 and len(lines) == 1 and lines[0].startswith("error: period 2025: ")
+    assert "population keys reproduce every published cell" in lines[0] and "add the table's other columns" in lines[0]
+    assert not (folder / "populations_recovered.csv").exists()  # nothing written
+    code, lines = _run("validate", "--data", str(folder))  # points to derive, which explains
+    assert code == 2 and any("populations_recovered.csv" in line and "naravard data derive" in line for line in lines)
+
+
 def test_data_option_errors_are_one_line(tmp_path):
     code, lines = _run("validate", "--data", str(tmp_path / "nowhere"))
     assert code == 2 and len(lines) == 1 and "no such folder" in lines[0]
@@ -244,8 +262,16 @@ def test_another_lan_says_what_is_missing(tmp_path):
     (folder / "municipalities.csv").write_text(text.replace("Växjö,0780", "Växjö,0680"), encoding="utf-8")
     code, lines = _run("validate", "--data", str(folder))
     assert code == 2 and lines[0] == (f"error: {folder}/municipalities.csv, line 8, column 'kommun_kod': 0680 is in "
-                                      "Jönköpings län, the first municipality in Kronobergs län; a data folder is "
-                                      "about one län")
+                                      "Jönköpings län, most municipalities here are in Kronobergs län; a data folder "
+                                      "is about one län")
+    # the odd one out is named even when it is the first line (a new user's mistake), and so is a repeated slug
+    (folder / "municipalities.csv").write_text(text.replace("Uppvidinge,0760", "Uppvidinge,0680"), encoding="utf-8")
+    code, lines = _run("validate", "--data", str(folder))
+    assert code == 2 and lines[0].startswith(f"error: {folder}/municipalities.csv, line 2, column 'kommun_kod': 0680")
+    (folder / "municipalities.csv").write_text(text.replace(",lessebo,", ",uppvidinge,"), encoding="utf-8")
+    code, lines = _run("validate", "--data", str(folder))
+    assert code == 2 and lines[0] == (f"error: {folder}/municipalities.csv, line 3, column 'slug': duplicate value "
+                                      "'uppvidinge'; every row needs its own slug, and an earlier line already has it")
 
 
 def test_the_registry_names_the_seed_files_and_periods_cite_their_tables(seeds):

@@ -143,7 +143,7 @@ def test_report_page_is_swedish_titled_and_navigable():
 
 def test_report_page_loads_nothing_and_runs_nothing():
     soup = _soup(pages.report_html(_notebook()))
-    assert soup.style.string.strip() == pages._css().strip()
+    assert soup.style.string.strip() == pages.page_css().strip()
     assert not soup.find_all(["script", "link", "iframe"])
     for element in soup.find_all(src=True):
         assert element["src"].startswith("data:"), element["src"][:80]
@@ -203,7 +203,7 @@ def test_index_shows_build_date_data_version_and_summary_link():
     assert soup.find("a", href="summary.csv")
     assert soup.find("a", class_="skip-link")["href"] == "#innehall" and soup.find("main")["id"] == "innehall"
     assert not soup.find_all(["script", "link"])
-    assert soup.style.string.strip() == pages._css().strip()  # the same stylesheet as the reports, unescaped
+    assert soup.style.string.strip() == pages.page_css().strip()  # the same stylesheet as the reports, unescaped
 
 
 def test_index_links_each_report_and_its_pdf_and_lists_failures_plainly():
