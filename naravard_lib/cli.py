@@ -254,7 +254,7 @@ def data_derive(
     written then.
     """
     from .derive import derive_populations, write_derived
-    from .data import _display_name, validate_all
+    from .data import validate_all
     from .schemas import DERIVED, TABLES
 
     try:
@@ -275,7 +275,7 @@ def data_derive(
                                                                       first["total_max"]))
         typer.echo(f"period {period}: population key of {len(rows)} municipalities recovered, län total {total} "
                    f"(the only one for totals {low}-{high})")
-    typer.echo(f"wrote {_display_name(target)}")
+    typer.echo(f"wrote {paths.display_path(target)}")
 
 
 @app.command()

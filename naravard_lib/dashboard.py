@@ -17,7 +17,7 @@ import pandas as pd
 from . import allocation as al
 from . import data, municipalities, paths, periods, report, sources
 from .errors import UnknownMunicipality
-from .formatting import format_number, format_percent
+from .formatting import format_number, format_percent, swedish_date, swedish_list
 from .report import allocation_overview, key_figures, summary_text
 
 
@@ -40,14 +40,14 @@ def default_kommun() -> str:
 def intro_markdown() -> str:
     """The page's heading and first paragraphs (Markdown): what it shows, from what the data folder holds."""
     labels = [report.period_label(p) for p in data.load_allocations()["period"].unique()]
-    parts = [f"kommunens del av statsbidraget för Nära vård {_and(labels)}",
+    parts = [f"kommunens del av statsbidraget för Nära vård {swedish_list(labels)}",
              f"vad som hade hänt med andra antaganden om fördelningen {periods.latest_year()}"]
     if report.has_initiatives():
         parts.append("de gemensamma insatser 2019–2023 som omfattar kommunen")
     if report.has_strategies():
         parts.append("länets fyra strategier med Esthers ord")
     example = next(name for name in municipalities.names() if name != default_kommun())
-    return (f"# {title()}\n\nVälj en kommun i listan. Sidan visar då {_and(parts)}. Under varje tabell står källan.\n\n"
+    return (f"# {title()}\n\nVälj en kommun i listan. Sidan visar då {swedish_list(parts)}. Under varje tabell står källan.\n\n"
             "Vill du öppna sidan direkt för en viss kommun kan du skriva kommunens namn sist i adressen, till exempel "
             f"`?kommun={example}`.")
 
@@ -74,8 +74,8 @@ def closing_markdown() -> str:
     if report.has_strategies():
         notebooks.append("03 de fyra strategierna")
     years = periods.single_years()
-    return (f"Sidan bygger på samma beräkningar som arbetsbokens anteckningsböcker ({_and(notebooks)}). "
-            f"Fördelning{'arna' if len(years) > 1 else 'en'} {_and(years)} följer invånarantalet; befolkningen bakom "
+    return (f"Sidan bygger på samma beräkningar som arbetsbokens anteckningsböcker ({swedish_list(notebooks)}). "
+            f"Fördelning{'arna' if len(years) > 1 else 'en'} {swedish_list(years)} följer invånarantalet; befolkningen bakom "
             f"{'dem' if len(years) > 1 else 'den'} är härledd ur de publicerade tabellerna.")
 
 
@@ -206,15 +206,12 @@ def key_figure_caption(kommun: str) -> str:
     for period in [*reversed(periods.single_years()), *periods.multi_year()]:
         date = periods.population_date(periods.population_period(period))
         by_date.setdefault(date, []).append(report.period_label(period))
-    used = [f"{_and(labels)} på befolkningen {report.short_date(date)}" for date, labels in by_date.items()]
+    used = [f"{swedish_list(labels)} på befolkningen {swedish_date(date, short=True)}"
+            for date, labels in by_date.items()]
     own = [report.period_label(p) for p in periods.multi_year()]
     text = f"{kommun}: statsbidraget per period. Per invånare och befolkningsandel räknas {', '.join(used)}"
-    text += f" ({_and(own)} har ingen egen)" if own else ""
+    text += f" ({swedish_list(own)} har ingen egen)" if own else ""
     return text + f". Rang 1 är det största beloppet av {report.count_phrase()}."
-
-
-def _and(items: list[str]) -> str:
-    return ", ".join(items[:-1]) + " och " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def change_table(kommun: str) -> pd.DataFrame | None:
@@ -257,7 +254,7 @@ def source_what_if() -> str:
     """Source line under the what-if (this year's table; the scenario is the workbook's own computation)."""
     cells = data.load_allocations()
     year = periods.latest_year()
-    date = report.short_date(periods.population_date(year))
+    date = swedish_date(periods.population_date(year), short=True)
     rows = cells.loc[cells["period"] == year, ["source", "section"]].drop_duplicates()
     return sources.source_line(rows, f"; scenariot är arbetsbokens egen beräkning med samma befolkning ({date})")
 

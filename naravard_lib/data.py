@@ -34,9 +34,6 @@ _BOOLS = {"true": True, "false": False}
 MAX_BYTES = 5 * 1_048_576  # a data file is a CSV of at most 5 MB (the largest today is 32 KB)
 
 
-_display_name = paths.display_path  # the one relative-path helper
-
-
 def closest(value: str, choices) -> str | None:
     """The choice closest to ``value`` (case, "X kommun" and missing å/ä/ö forgiven), or None.
 
@@ -130,14 +127,14 @@ def read_table(table: str, path: str | Path | None = None) -> pd.DataFrame:
     """
     spec = TABLES[table]
     path = Path(path) if path is not None else paths.data_dir() / spec.file
-    name = _display_name(path)
+    name = paths.display_path(path)
     if not path.exists():
         if table in DERIVED:
             raise DataError(name, "file not found; it is derived from the published cells: run `naravard data "
                                   "derive` (with --data DIR for another folder) to compute it")
         kind = "a file every data folder needs" if spec.required else "an optional file, needed here"
         raise DataError(name, f"file not found ({kind}); the workbook expects it in "
-                              f"{_display_name(paths.data_dir())}/ (see data/README.md)")
+                              f"{paths.display_path(paths.data_dir())}/ (see data/README.md)")
     expected = list(spec.schema.columns)
     frame = pd.read_csv(io.StringIO(_csv_text(path, name, expected)), dtype=str, keep_default_na=False)
     missing = [c for c in expected if c not in frame.columns]
@@ -257,7 +254,7 @@ def _coverage(tables: dict[str, pd.DataFrame]) -> list[DataError]:
 
     if "periods" in tables:
         table = tables["periods"]
-        name = _display_name(folder / TABLES["periods"].file)
+        name = paths.display_path(folder / TABLES["periods"].file)
         years = [int(p[:4]) for p in table.loc[table["kind"] == "år", "period"]]
         for row, record in enumerate(table.itertuples()):
             if record.kind == "år" and (record.population_date is None or pd.isna(record.population_date)):
@@ -273,11 +270,11 @@ def _coverage(tables: dict[str, pd.DataFrame]) -> list[DataError]:
                                           row=row + 2, column="period"))
     if "population_share_2024" in tables and missing(tables["population_share_2024"]["kommun"]):
         absent = missing(tables["population_share_2024"]["kommun"])
-        problems.append(DataError(_display_name(folder / TABLES["population_share_2024"].file),
+        problems.append(DataError(paths.display_path(folder / TABLES["population_share_2024"].file),
                                   f"no row for {listed(absent)}; every municipality needs one"))
     if "allocations" in tables and "periods" in tables and kommuner:
         cells = tables["allocations"]
-        name = _display_name(folder / TABLES["allocations"].file)
+        name = paths.display_path(folder / TABLES["allocations"].file)
         gaps_by_period: dict[str, str] = {}  # period -> "12 of 13 municipalities; missing Habo"
         for period in tables["periods"]["period"]:
             rows = cells[cells["period"] == period]
@@ -299,7 +296,7 @@ def _coverage(tables: dict[str, pd.DataFrame]) -> list[DataError]:
     if "allocations" in tables and "periods" in tables and "published_figures" in tables:
         figures = tables["published_figures"]
         stated = figures[figures["kind"] == "stated_total"]
-        name = _display_name(folder / TABLES["published_figures"].file)
+        name = paths.display_path(folder / TABLES["published_figures"].file)
         for period in tables["periods"].query("kind == 'år'")["period"]:
             for area in tables["allocations"].query("period == @period")["insatsomrade"].unique():
                 if stated[(stated["period"] == period) & (stated["column"] == area)].empty:
@@ -356,7 +353,7 @@ def require(what: str, tables=(), periods=(), kommuner=()) -> None:
     """
     lacking = missing(tables, periods, kommuner)
     if lacking:
-        raise MissingData(f"{what} behöver {', '.join(lacking)}, som datamappen {_display_name(paths.data_dir())} "
+        raise MissingData(f"{what} behöver {', '.join(lacking)}, som datamappen {paths.display_path(paths.data_dir())} "
                           f"saknar. Välj arbetsbokens data/ (ta bort NARAVARD_DATA) för att köra den.")
 
 

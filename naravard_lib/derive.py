@@ -156,7 +156,7 @@ def derived_problems() -> list[DataError | RecoveryError]:
 
     ``naravard validate`` and ``naravard build`` report these after the data checks.
     """
-    name = data._display_name(paths.data_dir() / TABLES["populations_recovered"].file)
+    name = paths.display_path(paths.data_dir() / TABLES["populations_recovered"].file)
     hint = "run `naravard data derive` (with --data DIR for another folder) to recompute it"
     try:
         wanted = _derived_text(str(paths.data_dir()))

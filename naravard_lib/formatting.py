@@ -206,3 +206,27 @@ def number_word(count: int) -> str:
     ('sex', 'tretton', '21')
     """
     return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
+
+
+def swedish_list(items: list[str]) -> str:
+    """Items as a Swedish sentence lists them: commas, then "och" before the last.
+
+    >>> swedish_list(["2019–2022", "2023", "2024"]), swedish_list(["2024"]), swedish_list([])
+    ('2019–2022, 2023 och 2024', '2024', '')
+    """
+    return ", ".join(items[:-1]) + " och " + items[-1] if len(items) > 1 else "".join(items)
+
+
+_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+           "november", "december")
+_SHORT_MONTHS = ("jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec")
+
+
+def swedish_date(iso: str, short: bool = False) -> str:
+    """An ISO date as Swedish prose writes it: ``"1 november 2022"``, or with ``short`` ``"1 nov 2022"``.
+
+    >>> swedish_date("2022-11-01"), swedish_date("2023-11-01", short=True)
+    ('1 november 2022', '1 nov 2023')
+    """
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{day} {(_SHORT_MONTHS if short else _MONTHS)[month - 1]} {year}"

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import files, municipalities, periods, report
-from .formatting import format_number, format_percent
+from .formatting import format_number, format_percent, swedish_date
 
 
 @dataclass
@@ -244,7 +244,7 @@ def index_page(entries: list[IndexEntry], built_at: str = "", data_version: str 
         title=f"{site_name()} – kommunrapporter", site_name=site_name(), css=Markup(page_css()), built_at=built_at,
         data_version=data_version, rows=rows, failures=failures, source=report.source_allocations(),
         year=year, area=report.headline_area(), before=before, count=municipalities.count(),
-        population_date=report.short_date(periods.population_date(year)),
+        population_date=swedish_date(periods.population_date(year), short=True),
         total={"label": f"Hela länet ({municipalities.count()} kommuner)", "cells": _figure_cells(total)})
 
 

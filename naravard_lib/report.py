@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import allocation as al
 from . import data, municipalities, periods, sources
-from .formatting import format_mnkr, format_number, format_percent, format_sek, number_word
+from .formatting import format_mnkr, format_number, format_percent, format_sek, number_word, swedish_date, swedish_list
 from .transition import includes, initiatives
 
 #: The insatsområde the report's key figures are about (the workbook's subject); a year whose table has no
@@ -22,10 +22,6 @@ from .transition import includes, initiatives
 HEADLINE_AREA = "Nära vård"
 #: The column that holds a table's stated total, when the table has one.
 TOTAL_AREA = "Totalt"
-
-
-def _and(items: list[str]) -> str:
-    return ", ".join(items[:-1]) + " och " + items[-1] if len(items) > 1 else "".join(items)
 
 
 # --------------------------------------------------------------------------- which periods readers see
@@ -84,19 +80,6 @@ def count_phrase() -> str:
     return f"länets {municipalities.count()} kommuner"
 
 
-_SHORT_MONTHS = ("jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec")
-
-
-def short_date(iso: str) -> str:
-    """``"2023-11-01"`` → ``"1 nov 2023"``.
-
-    >>> short_date("2022-11-01")
-    '1 nov 2022'
-    """
-    year, month, day = (int(part) for part in iso.split("-"))
-    return f"{day} {_SHORT_MONTHS[month - 1]} {year}"
-
-
 # --------------------------------------------------------------------------- sources
 
 
@@ -105,7 +88,7 @@ def source_allocations() -> str:
     cells = data.load_allocations()
     labels = [period_label(p) for p in cells["period"].unique()]
     tables = "fördelningstabellerna" if len(labels) > 1 else "fördelningstabellen"
-    return sources.source_line(list(dict.fromkeys(cells["source"])), f"({tables} {_and(labels)})")
+    return sources.source_line(list(dict.fromkeys(cells["source"])), f"({tables} {swedish_list(labels)})")
 
 
 def source_initiatives() -> str:
@@ -128,7 +111,7 @@ def report_sources() -> list[tuple[str, list[str]]]:
 
 def about_text() -> str:
     """The "Om rapporten" paragraph: the documents the report rests on, from the registry (Markdown)."""
-    listed = "; ".join(f"*{title}* för {_and(used_for)}" for title, used_for in report_sources())
+    listed = "; ".join(f"*{title}* för {swedish_list(used_for)}" for title, used_for in report_sources())
     return f"Källor: {listed}. Varje siffra i arbetsbokens data anger fil och avsnitt."
 
 
@@ -276,7 +259,7 @@ def summary_text(kommun: str) -> str:
                    for cause, amount in parts if amount]
         text += (f"Jämfört med {k['foregaende_ar']} blev beloppet {format_sek(abs(change))} "
                  f"{'större' if change > 0 else 'mindre'}: "
-                 f"{', '.join(effects[:-1]) + ' och ' + effects[-1] if len(effects) > 1 else ''.join(effects)}. ")
+                 f"{swedish_list(effects)}. ")
     if has_rural():
         text += (f"{k['kommun']} räknas i överenskommelsen som **landsbygdskommun**." if k["landsbygdskommun"]
                  else f"{k['kommun']} räknas inte som landsbygdskommun i överenskommelsen.")
@@ -309,10 +292,11 @@ def overview_caption(kommun: str) -> str:
     """The caption of :func:`overview_table`: what it shows and which population each period uses."""
     kommun = municipalities.lookup(kommun, "kommun")
     years = list(reversed(periods.single_years()))
-    singles = _and([f"{year} på befolkningen {short_date(periods.population_date(year))}" for year in years])
+    singles = swedish_list([f"{year} på befolkningen {swedish_date(periods.population_date(year), short=True)}"
+                            for year in years])
     own = "de befolkningar tabellerna bygger på" if len(years) > 1 else "den befolkning tabellen bygger på"
     multi = "; ".join(f"{period_label(p)} har ingen egen befolkning och räknas på "
-                      f"{short_date(periods.population_date(periods.population_period(p)))}"
+                      f"{swedish_date(periods.population_date(periods.population_period(p)), short=True)}"
                       for p in periods.multi_year())
     text = f"{kommun}: statsbidraget per period och insatsområde. Per invånare räknas {singles} ({own})"
     return text + (f"; {multi}, samma som kartan." if multi else ".")
@@ -325,14 +309,14 @@ def overview_intro() -> str:
     if multi:
         parts.append(f"för perioden {' och '.join(period_label(p) for p in multi)}")
     if singles:
-        parts.append(f"för {'åren' if len(singles) > 1 else 'året'} {_and(singles)}")
+        parts.append(f"för {'åren' if len(singles) > 1 else 'året'} {swedish_list(singles)}")
     text = (f"Beloppen är de publicerade {' och '.join(parts)}. *Rang* är kommunens plats bland\n{count_phrase()} "
             "(1 = störst belopp). Per invånare räknas på den befolkning som tabellen för året bygger på")
     if multi:
         period = map_period()
         date = periods.population_date(periods.population_period(period))
         text += (f";\nperioden {period_label(period)} har ingen egen, så där används befolkningen "
-                 f"{_swedish_date(date)} – samma som kartan längre ned")
+                 f"{swedish_date(date)} – samma som kartan längre ned")
     return text + "."
 
 
@@ -359,7 +343,7 @@ def map_title() -> str:
     """The map's title, e.g. ``"2019–2022 per invånare (befolkning 1 nov 2022)"``."""
     period = map_period()
     return (f"{period_label(period)} per invånare (befolkning "
-            f"{short_date(periods.population_date(periods.population_period(period)))})")
+            f"{swedish_date(periods.population_date(periods.population_period(period)), short=True)})")
 
 
 def map_intro() -> str:
@@ -367,14 +351,14 @@ def map_intro() -> str:
     period = map_period()
     population = periods.population_period(period)
     text = (f"Kartan visar hela perioden {period_label(period)} per invånare, räknat på befolkningen "
-            f"{_swedish_date(periods.population_date(population))} (den som {population} års\ntabell bygger på; "
+            f"{swedish_date(periods.population_date(population))} (den som {population} års\ntabell bygger på; "
             f"perioden har ingen egen). Det är samma tal som raden *{period} {TOTAL_AREA}* i tabellen ovan.")
     if "Vidareutbildning" in periods.columns(period):
         text += (" Under\nde åren gick *vidareutbildning av sjuksköterskor* ut i hela poster om 400 000 kr, vilket "
                  "ger mindre kommuner mer\nper invånare.")
     later = [year for year in periods.single_years() if year > period]
     if later:
-        text += f" {_and(later)} fick alla kommuner i stort sett samma belopp per invånare."
+        text += f" {swedish_list(later)} fick alla kommuner i stort sett samma belopp per invånare."
     return text + " Den markerade kommunen är\nstreckad och har en svart kant."
 
 
@@ -476,18 +460,9 @@ def map_alt(kommun: str) -> str:
     period = map_period()
     date = periods.population_date(periods.population_period(period))
     text = (f"Karta över {municipalities.lan_name()}s {municipalities.count()} kommuner, färgade efter statsbidraget "
-            f"{period_label(period)} per invånare (befolkningen {_swedish_date(date)}). {kommun} är markerad och fick "
+            f"{period_label(period)} per invånare (befolkningen {swedish_date(date)}). {kommun} är markerad och fick "
             f"{format_sek(values[kommun], 2)} per invånare, {_rank_phrase(rank)}.")
     return text + _extremes(values, kommun, "fick", lambda v: format_sek(v, 2))
-
-
-_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-           "november", "december")
-
-
-def _swedish_date(iso: str) -> str:
-    year, month, day = (int(part) for part in iso.split("-"))
-    return f"{day} {_MONTHS[month - 1]} {year}"
 
 
 def heading_html(kommun: str, rubrik: str = "") -> str:

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 
 from . import data, periods, report
+from .formatting import swedish_date
 
 #: How a missing value is written where a reader sees it (spreadsheets), instead of a blank cell.
 MISSING = "uppgift saknas"
@@ -94,7 +95,7 @@ def report_tables(kommun: str) -> list[Table]:
     if period:
         per_capita = report.map_values().rename_axis("kommun").rename("per_invanare").reset_index()
         label = report.period_label(period)
-        date = report.short_date(periods.population_date(periods.population_period(period)))
+        date = swedish_date(periods.population_date(periods.population_period(period)), short=True)
         tables.append(Table(
             ascii_name(f"per invanare {period}"), f"Per invånare {label}",
             f"Statsbidraget {label} per invånare, alla kommuner i länet (befolkning {date}), som på kartan.", source,
