@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
 
 import pandas as pd
 
+from . import files
 from .tables import Table
 
 _TYPES = {"text": "string", "integer": "integer", "number": "number", "percent": "number", "date": "date"}
@@ -75,11 +75,4 @@ def package_zip(name: str, title: str, description: str, tables: list[Table], bu
     members = {PACKAGE_FILE: json.dumps(descriptor(name, title, description, tables, built_at, data_version),
                                         ensure_ascii=False, indent=2) + "\n"}
     members.update({f"{table.name}.csv": _csv_text(table) for table in tables})
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for member, text in members.items():
-            info = zipfile.ZipInfo(f"{name}/{member}", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, text.encode("utf-8"))
-    return buffer.getvalue()
+    return files.zip_bytes((f"{name}/{member}", text.encode("utf-8")) for member, text in members.items())

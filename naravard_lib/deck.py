@@ -10,7 +10,6 @@ default template: black on white), 16:9, Swedish as the text language.
 from __future__ import annotations
 
 import io
-import os
 import re
 import textwrap
 import zipfile
@@ -26,7 +25,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.util import Inches, Pt
 
-from . import data, municipalities, plots, report, sources
+from . import data, files, municipalities, plots, report, sources
 from .allocation import Scenario, what_if_table
 from .dashboard import source_strategies, source_what_if
 from .formatting import format_number, format_percent, format_sek, slugify
@@ -366,18 +365,10 @@ def save_deck(presentation, target: Path) -> Path:
     """
     buffer = io.BytesIO()
     presentation.save(buffer)
-    target = Path(target)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as copy:
-            for entry in source.infolist():
-                stamped = zipfile.ZipInfo(entry.filename, (2024, 1, 1, 0, 0, 0))
-                stamped.compress_type = zipfile.ZIP_DEFLATED
-                copy.writestr(stamped, source.read(entry))
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return target
+    with zipfile.ZipFile(buffer) as saved:
+        stamped = files.zip_bytes(((entry.filename, saved.read(entry)) for entry in saved.infolist()),
+                                  (2024, 1, 1, 0, 0, 0))
+    return files.write_atomic(target, stamped)
 
 
 def write_decks(out_dir: Path, kommun: str) -> list[Path]:

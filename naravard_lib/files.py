@@ -10,10 +10,13 @@ one, never a part, and the new file gets the user's normal permissions (``umask`
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shutil
 import stat
 import tempfile
+import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -175,3 +178,24 @@ def os_error_text(error: OSError) -> str:
     name = Path(error.filename).name if error.filename else ""
     reason = error.strerror or str(error)
     return f"{name}: {reason}" if name else reason
+
+
+def zip_bytes(members: Iterable[tuple[str, bytes]], date_time: tuple[int, ...] = (1980, 1, 1, 0, 0, 0)) -> bytes:
+    """A zip file of ``(name, content)`` members in the given order, the same bytes for the same members.
+
+    Every member gets the one fixed ``date_time`` and the mode ``rw-r--r--``, so a rebuild changes the
+    file only when its content changes.
+
+    >>> import zipfile, io
+    >>> data = zip_bytes([("a/b.txt", b"hej")])
+    >>> data == zip_bytes([("a/b.txt", b"hej")]), zipfile.ZipFile(io.BytesIO(data)).read("a/b.txt")
+    (True, b'hej')
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members:
+            info = zipfile.ZipInfo(name, date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, content)
+    return buffer.getvalue()

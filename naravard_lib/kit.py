@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from .batch import FOLDER_FILES, build, report_files
 from .deck import write_decks
 from .downloads import STATEMENT
 from .errors import SetupError
+from .files import write_atomic, zip_bytes
 from .formatting import slugify
 from .handouts import write_handouts
 from .parameters import select
@@ -121,17 +121,9 @@ def _check_target(out: Path, force: bool = False) -> list[str]:
 
 
 def _zip(folder: Path, target: Path) -> None:
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MARKER):
-                info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", _ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, path.read_bytes())
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    members = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MARKER)
+    write_atomic(target, zip_bytes(
+        ((f"{folder.name}/{path.relative_to(folder).as_posix()}", path.read_bytes()) for path in members), _ZIP_TIME))
 
 
 def _report(kommun: str, staging: Path, pdf: bool) -> list[Path]:
