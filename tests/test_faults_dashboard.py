@@ -89,8 +89,12 @@ def test_twenty_visitors_at_once_stay_under_the_cap_and_idle_kernels_are_culled(
             assert headers.get("Retry-After") == "30" and seconds < 10  # at once, not a hang
         assert all(dashboard.PAGE_TITLE in body and "application/vnd.jupyter.widget-view+json" in body
                    for _s, _h, body, _t in served)
-        # Nobody keeps a page open (no websocket), so every kernel is idle: culled after CULL_AFTER seconds.
-        _wait(lambda: len(_kernels(server)) == 0, CULL_AFTER + 30, "idle kernels were not culled")
+        # Nobody keeps a page open (no websocket), so the visitors' kernels are idle: culled after CULL_AFTER
+        # seconds. Voilà refills its pool of one pre-heated kernel, which may still be running the notebook
+        # (busy, so rightly not culled; seen in a loaded CI run): at most that one stays.
+        # The cap was reached (visitors were refused), so getting down to one means at least two were culled.
+        _wait(lambda: len(_kernels(server)) <= 1, CULL_AFTER + 30, "idle kernels were not culled")
+        assert "Culling 'idle' kernel" in (tmp_path / "voila.log").read_text(encoding="utf-8", errors="replace")
         status, _headers, body, _seconds = _visit(f"{url}/?kommun=Aneby")  # room again: served
         assert status == 200 and dashboard.PAGE_TITLE in body and "application/vnd.jupyter.widget-view+json" in body
     finally:
